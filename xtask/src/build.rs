@@ -1,0 +1,195 @@
+//! Building the crates under grade: one cargo invocation per profile, `--keep-going`, so
+//! that a compile error in one exercise does not stop the others from being graded.
+
+use std::collections::BTreeMap;
+use std::io::{BufRead, BufReader, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+
+use anyhow::{Context, Result};
+use cargo_metadata::diagnostic::DiagnosticLevel;
+use cargo_metadata::{Message, TargetKind};
+
+use crate::course::{Course, Crate};
+
+/// What a build is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Profile {
+    /// Unit and integration tests (kinds test and trybuild).
+    Test,
+    /// Release build with `--cfg loom`, in its own target directory.
+    Loom,
+    /// Criterion bench targets, optimised.
+    Bench,
+}
+
+/// The result of one build of several crates.
+#[derive(Debug, Default)]
+pub struct Build {
+    /// Test (or bench) executables, by crate directory.
+    pub executables: BTreeMap<PathBuf, Vec<Executable>>,
+    /// The compiler's errors, by crate directory, then by target name.
+    pub errors: BTreeMap<PathBuf, BTreeMap<String, String>>,
+    /// Cargo's own failure (a broken `Cargo.toml`, a missing dependency), if it failed
+    /// without a compiler error to show.
+    pub cargo_failure: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Executable {
+    /// `lib` for unit tests, else the test or bench target's name.
+    pub target: String,
+    pub path: PathBuf,
+}
+
+impl Build {
+    /// Why `krate`'s `target` cannot run, if it did not build: its own errors, else the
+    /// library's (every target depends on it), else cargo's failure.
+    pub fn failure_for(&self, krate: &Crate, target: &str) -> Option<String> {
+        let errors = self.errors.get(&krate.dir);
+        errors
+            .and_then(|e| e.get(target).or_else(|| e.get("lib")))
+            .or_else(|| errors.and_then(|e| e.values().next()))
+            .cloned()
+            .or_else(|| {
+                let built = self
+                    .executables
+                    .get(&krate.dir)
+                    .is_some_and(|exes| exes.iter().any(|e| e.target == target));
+                (!built).then(|| {
+                    self.cargo_failure.clone().unwrap_or_else(|| {
+                        format!("cargo did not build `{target}` of {}", krate.package)
+                    })
+                })
+            })
+    }
+}
+
+/// The target directory of a profile: loom builds get their own, because `--cfg loom`
+/// changes every crate's flags and would otherwise invalidate the normal build.
+pub fn target_dir(course: &Course, profile: Profile) -> PathBuf {
+    match profile {
+        Profile::Loom => course.target_dir.join("loom"),
+        Profile::Test | Profile::Bench => course.target_dir.clone(),
+    }
+}
+
+pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Build> {
+    let cargo = std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into());
+    let mut cmd = Command::new(cargo);
+    // `cargo build --tests` makes the same test binaries as `cargo test --no-run`, and
+    // unlike it accepts `--keep-going`.
+    match profile {
+        Profile::Test => cmd.args(["build", "--lib", "--tests"]),
+        // Optimised, because loom explores many interleavings; incremental, because the
+        // learner re-grades after every edit (release builds are not incremental by default).
+        Profile::Loom => cmd
+            .args(["build", "--release", "--lib", "--tests"])
+            .env("RUSTFLAGS", "--cfg loom")
+            .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true"),
+        Profile::Bench => cmd.args(["build", "--profile", "bench", "--benches"]),
+    };
+    cmd.env("CARGO_TARGET_DIR", target_dir(course, profile))
+        .args(["--keep-going", "--message-format=json"])
+        .arg("--manifest-path")
+        .arg(course.root.join("Cargo.toml"));
+    for krate in crates {
+        cmd.args(["--package", &krate.package]);
+    }
+    cmd.stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let mut child = cmd.spawn().context("could not run cargo")?;
+
+    // Cargo's progress ("Compiling ...") goes on to our stderr as it comes, so a first
+    // build does not look like a hang; a copy is kept to explain a failure.
+    let stderr = child.stderr.take().expect("stderr is piped");
+    let echo = thread::spawn(move || {
+        let mut kept = String::new();
+        for line in BufReader::new(stderr).lines().map_while(Result::ok) {
+            if line.trim_start().starts_with("Compiling") {
+                let _ = writeln!(std::io::stderr(), "{line}");
+            }
+            kept.push_str(&line);
+            kept.push('\n');
+        }
+        kept
+    });
+
+    let dirs: Vec<&Path> = crates.iter().map(|c| c.dir.as_path()).collect();
+    let mut build = Build::default();
+    let stdout = BufReader::new(child.stdout.take().expect("stdout is piped"));
+    for message in Message::parse_stream(stdout) {
+        match message.context("reading cargo's messages")? {
+            Message::CompilerArtifact(artifact) => {
+                let Some(dir) = crate_dir(artifact.manifest_path.as_std_path(), &dirs) else {
+                    continue;
+                };
+                if let Some(exe) = artifact.executable {
+                    let is_lib = artifact.target.kind.iter().any(|k| {
+                        matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::CDyLib)
+                    });
+                    build.executables.entry(dir).or_default().push(Executable {
+                        target: if is_lib {
+                            "lib".to_owned()
+                        } else {
+                            artifact.target.name.clone()
+                        },
+                        path: exe.into_std_path_buf(),
+                    });
+                }
+            }
+            Message::CompilerMessage(msg) if msg.message.level == DiagnosticLevel::Error => {
+                let Some(krate) = crates.iter().find(|c| c.id == msg.package_id.repr) else {
+                    continue;
+                };
+                let dir = krate.dir.clone();
+                let is_lib =
+                    msg.target.kind.iter().any(|k| {
+                        matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::CDyLib)
+                    });
+                let target = if is_lib {
+                    "lib".to_owned()
+                } else {
+                    msg.target.name.clone()
+                };
+                let rendered = msg.message.rendered.unwrap_or(msg.message.message);
+                let slot = build
+                    .errors
+                    .entry(dir)
+                    .or_default()
+                    .entry(target)
+                    .or_default();
+                // The library is compiled twice (as a dependency and as its own unit
+                // tests), giving each error twice: keep one.
+                if !slot.contains(&rendered) {
+                    slot.push_str(&rendered);
+                }
+            }
+            _ => {}
+        }
+    }
+    let status = child.wait().context("waiting for cargo")?;
+    let stderr = echo.join().unwrap_or_default();
+    if !status.success() && build.errors.is_empty() {
+        build.cargo_failure = Some(cargo_error(&stderr));
+    }
+    Ok(build)
+}
+
+/// The crate (of those being built) whose manifest is `manifest`. Solution crates point
+/// their test targets into the exercise's folder, so a target's source path would not do.
+fn crate_dir(manifest: &Path, dirs: &[&Path]) -> Option<PathBuf> {
+    dirs.iter()
+        .find(|d| manifest.parent() == Some(**d))
+        .map(|d| d.to_path_buf())
+}
+
+/// The useful part of cargo's stderr: its `error:` lines and what follows them.
+fn cargo_error(stderr: &str) -> String {
+    match stderr.find("error") {
+        Some(start) => stderr[start..].trim_end().to_owned(),
+        None => format!("cargo failed:\n{}", stderr.trim_end()),
+    }
+}

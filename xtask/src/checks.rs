@@ -1,0 +1,311 @@
+//! Running one check of each kind against a built crate and judging its outcome.
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use anyhow::Result;
+
+use crate::bench;
+use crate::build::{Build, Executable};
+use crate::course::{BenchSpec, Check, CheckKind, CheckSpec, Crate};
+use crate::libtest;
+use crate::process::{self, Outcome};
+use crate::report::{CheckReport, Measurement, Status};
+
+pub const TIMEOUT_MESSAGE: &str = "timeout (possible deadlock or infinite loop)";
+
+/// What running checks needs: the builds, the settings, and a cache of test lists.
+pub struct Runner<'a> {
+    pub tests: Option<&'a Build>,
+    pub loom: Option<&'a Build>,
+    pub benches: Option<&'a Build>,
+    /// The default deadline for test and loom checks.
+    pub timeout: Duration,
+    pub cores: usize,
+    /// Where benchmark runs write their scratch files.
+    pub scratch: PathBuf,
+    listed: HashMap<PathBuf, Vec<String>>,
+}
+
+impl<'a> Runner<'a> {
+    pub fn new(
+        tests: Option<&'a Build>,
+        loom: Option<&'a Build>,
+        benches: Option<&'a Build>,
+        timeout: Duration,
+        cores: usize,
+        scratch: PathBuf,
+    ) -> Self {
+        Runner {
+            tests,
+            loom,
+            benches,
+            timeout,
+            cores,
+            scratch,
+            listed: HashMap::new(),
+        }
+    }
+
+    pub fn run(&mut self, krate: &Crate, check: &Check) -> CheckReport {
+        let start = std::time::Instant::now();
+        let (status, message, measurement) = match &check.spec {
+            CheckSpec::Test {
+                target,
+                max_preemptions,
+            } => self
+                .run_test(krate, check, target.as_deref(), *max_preemptions)
+                .map(|(status, message)| (status, message, None)),
+            CheckSpec::Bench(spec) => self.run_bench(krate, check, spec),
+        }
+        .unwrap_or_else(|e| (Status::Error, format!("{e:#}"), None));
+        let mut report = CheckReport::new(
+            check.kind.as_str(),
+            &check.name,
+            check.points,
+            status,
+            message,
+        );
+        report.duration_ms = start.elapsed().as_millis() as u64;
+        report.measurement = measurement;
+        report
+    }
+
+    fn run_test(
+        &mut self,
+        krate: &Crate,
+        check: &Check,
+        target: Option<&str>,
+        max_preemptions: Option<u32>,
+    ) -> Result<(Status, String)> {
+        let build = match check.kind {
+            CheckKind::Loom => self.loom,
+            _ => self.tests,
+        };
+        let Some(build) = build else {
+            return Ok((Status::Error, "this build was not made".into()));
+        };
+        let exe = match self.find_test(build, krate, &check.name, target)? {
+            Found::Exe(exe) => exe,
+            Found::BuildFailed(error) => return Ok((Status::CompileError, error)),
+            Found::Missing(why) => return Ok((Status::Error, why)),
+        };
+        let deadline = Duration::from_secs(check.timeout.unwrap_or(match check.kind {
+            // trybuild runs the compiler; its first run also checks the dependencies.
+            CheckKind::Trybuild => self.timeout.as_secs().max(300),
+            _ => self.timeout.as_secs(),
+        }));
+        let mut cmd = libtest::command(&exe.path, krate);
+        if let Some(n) = max_preemptions {
+            cmd.env("LOOM_MAX_PREEMPTIONS", n.to_string());
+        }
+        let outcome = libtest::run_one(cmd, &check.name, deadline)?;
+        Ok(judge_test(&outcome, &check.name))
+    }
+
+    fn run_bench(
+        &mut self,
+        krate: &Crate,
+        check: &Check,
+        spec: &BenchSpec,
+    ) -> Result<(Status, String, Option<Measurement>)> {
+        if self.cores < spec.min_cores {
+            return Ok((
+                Status::Skipped,
+                format!(
+                    "needs at least {} cores to show the effect; this machine has {}",
+                    spec.min_cores, self.cores
+                ),
+                None,
+            ));
+        }
+        let Some(build) = self.benches else {
+            return Ok((
+                Status::Skipped,
+                "benchmarks were not run (--no-bench)".into(),
+                None,
+            ));
+        };
+        let exes = build
+            .executables
+            .get(&krate.dir)
+            .cloned()
+            .unwrap_or_default();
+        let Some(exe) = exes.iter().find(|e| e.target == spec.target) else {
+            return Ok(match build.failure_for(krate, &spec.target) {
+                Some(error) => (Status::CompileError, error, None),
+                None => (
+                    Status::Error,
+                    format!("{} has no bench target `{}`", krate.package, spec.target),
+                    None,
+                ),
+            });
+        };
+        let timeout = Duration::from_secs(check.timeout.unwrap_or(self.timeout.as_secs()));
+        let (outcome, measured) = bench::run(
+            &exe.path,
+            krate,
+            spec,
+            &self.scratch,
+            bench::deadline(spec, timeout),
+        )?;
+        let Some(measured) = measured else {
+            let (status, output) = match outcome.status {
+                process::Status::TimedOut => (Status::Timeout, TIMEOUT_MESSAGE.to_owned()),
+                process::Status::Signaled(sig) => (Status::Crashed, crashed(sig, &outcome.output)),
+                process::Status::Exited(_) => (
+                    Status::Fail,
+                    format!(
+                        "the benchmark did not produce both `{}` and `{}`:\n{}",
+                        spec.candidate,
+                        spec.baseline,
+                        libtest::plain(&outcome.output).trim()
+                    ),
+                ),
+            };
+            return Ok((status, output, None));
+        };
+        let threshold = spec.rule.threshold(self.cores);
+        let speedup = measured.speedup();
+        let verdict = format!(
+            "{} is {speedup:.2}x as fast as {} (needs >= {threshold:.2}x on {} cores); medians {} vs {}",
+            spec.candidate,
+            spec.baseline,
+            self.cores,
+            bench::human_ns(measured.candidate_ns),
+            bench::human_ns(measured.baseline_ns),
+        );
+        let status = if speedup >= threshold {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
+        let measurement = Measurement {
+            candidate_ns: measured.candidate_ns,
+            baseline_ns: measured.baseline_ns,
+            speedup,
+            threshold,
+        };
+        Ok((status, verdict, Some(measurement)))
+    }
+
+    /// The executable that holds test `name`, listing test binaries as needed.
+    fn find_test(
+        &mut self,
+        build: &Build,
+        krate: &Crate,
+        name: &str,
+        target: Option<&str>,
+    ) -> Result<Found> {
+        let exes: Vec<Executable> = build
+            .executables
+            .get(&krate.dir)
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .filter(|e| target.is_none_or(|t| e.target == t))
+            .collect();
+        let mut holders = Vec::new();
+        for exe in &exes {
+            if !self.listed.contains_key(&exe.path) {
+                let names = libtest::list(&exe.path, krate)?;
+                self.listed.insert(exe.path.clone(), names);
+            }
+            if self.listed[&exe.path].iter().any(|n| n == name) {
+                holders.push(exe.clone());
+            }
+        }
+        match holders.len() {
+            1 => Ok(Found::Exe(holders.remove(0))),
+            0 => {
+                // A target that failed to build cannot be listed: that is the answer.
+                let failure = match target {
+                    Some(t) => build.failure_for(krate, t),
+                    None => build.failure_for(krate, "lib"),
+                };
+                Ok(match failure {
+                    Some(error) => Found::BuildFailed(error),
+                    None => Found::Missing(format!(
+                        "no test named `{name}` in {}{}",
+                        krate.package,
+                        target
+                            .map(|t| format!(" (target `{t}`)"))
+                            .unwrap_or_default()
+                    )),
+                })
+            }
+            _ => Ok(Found::Missing(format!(
+                "test `{name}` exists in several targets of {} ({}); name one with `target`",
+                krate.package,
+                holders
+                    .iter()
+                    .map(|e| e.target.as_str())
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            ))),
+        }
+    }
+}
+
+enum Found {
+    Exe(Executable),
+    BuildFailed(String),
+    Missing(String),
+}
+
+/// Reads a test process's outcome as a check status and a message for the learner.
+fn judge_test(outcome: &Outcome, name: &str) -> (Status, String) {
+    let mut message = match outcome.status {
+        process::Status::TimedOut => (Status::Timeout, TIMEOUT_MESSAGE.to_owned()),
+        process::Status::Signaled(sig) => (Status::Crashed, crashed(sig, &outcome.output)),
+        process::Status::Exited(0) if libtest::passed_one(&outcome.output) => {
+            (Status::Pass, String::new())
+        }
+        process::Status::Exited(0) => (
+            Status::Error,
+            format!(
+                "the test `{name}` did not run:\n{}",
+                libtest::plain(&outcome.output).trim()
+            ),
+        ),
+        process::Status::Exited(_) => (Status::Fail, libtest::failure_text(&outcome.output, name)),
+    };
+    if !outcome.leftovers.is_empty() {
+        let list: Vec<String> = outcome
+            .leftovers
+            .iter()
+            .map(|l| format!("{} (pid {})", l.command, l.pid))
+            .collect();
+        let note = format!(
+            "note: the test left {} process(es) running, which the grader killed: {}",
+            list.len(),
+            list.join(", ")
+        );
+        message.1 = if message.1.is_empty() {
+            note
+        } else {
+            format!("{}\n{note}", message.1)
+        };
+    }
+    message
+}
+
+fn crashed(signal: i32, output: &str) -> String {
+    let mut text = format!(
+        "the test process was killed by {}",
+        process::signal_name(signal)
+    );
+    let output = libtest::plain(output);
+    let output = output.trim();
+    if !output.is_empty() {
+        text.push_str(":\n");
+        text.push_str(output);
+    }
+    text
+}
+
+/// Removes a scratch directory when grading ends.
+pub fn clean_scratch(path: &Path) {
+    let _ = std::fs::remove_dir_all(path);
+}

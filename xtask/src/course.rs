@@ -1,0 +1,547 @@
+//! The course as the grader sees it: exercises discovered from their manifests
+//! (`[package.metadata.course]` in each exercise's `Cargo.toml`, read with `cargo metadata`).
+//!
+//! The format is documented in `book/src/reference/manifest.md`.
+
+use std::collections::BTreeSet;
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+use anyhow::{Context, Result, bail};
+use cargo_metadata::{Metadata, MetadataCommand, Package};
+use serde::Deserialize;
+
+/// Everything the grader knows about one course workspace.
+#[derive(Debug)]
+pub struct Course {
+    /// The workspace root (where the root `Cargo.toml` is).
+    pub root: PathBuf,
+    /// Cargo's target directory for this workspace.
+    pub target_dir: PathBuf,
+    /// Exercises in the order of their names (`01-threads`, `02-...`).
+    pub exercises: Vec<Exercise>,
+}
+
+#[derive(Debug)]
+pub struct Exercise {
+    /// The exercise's name: its folder name unless the manifest sets `name`.
+    pub name: String,
+    pub title: String,
+    /// The learner's crate.
+    pub starter: Crate,
+    /// The reference solution, graded by `--solutions`.
+    pub solution: Option<Crate>,
+    pub tasks: Vec<Task>,
+}
+
+/// A package the grader builds and runs checks against.
+#[derive(Debug, Clone)]
+pub struct Crate {
+    pub package: String,
+    /// Cargo's package id, as it appears in cargo's JSON messages.
+    pub id: String,
+    pub version: String,
+    pub dir: PathBuf,
+}
+
+#[derive(Debug, Clone)]
+pub struct Task {
+    pub id: String,
+    pub title: String,
+    pub formerly: Vec<String>,
+    pub hints: Vec<String>,
+    pub checks: Vec<Check>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Check {
+    pub kind: CheckKind,
+    /// The test's full name, or for a benchmark check `candidate vs baseline`.
+    pub name: String,
+    pub points: u32,
+    /// Seconds; `None` means the default for the kind.
+    pub timeout: Option<u64>,
+    pub spec: CheckSpec,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum CheckKind {
+    Test,
+    Trybuild,
+    Loom,
+    Bench,
+}
+
+impl CheckKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            CheckKind::Test => "test",
+            CheckKind::Trybuild => "trybuild",
+            CheckKind::Loom => "loom",
+            CheckKind::Bench => "bench",
+        }
+    }
+}
+
+impl fmt::Display for CheckKind {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum CheckSpec {
+    /// A libtest test (kinds test, trybuild and loom).
+    Test {
+        /// The test target (`lib` or an integration test's name); `None` = search all.
+        target: Option<String>,
+        max_preemptions: Option<u32>,
+    },
+    Bench(BenchSpec),
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BenchSpec {
+    /// The criterion `[[bench]]` target.
+    pub target: String,
+    pub candidate: String,
+    pub baseline: String,
+    pub rule: SpeedupRule,
+    pub min_cores: usize,
+    pub warm_up: f64,
+    pub measure: f64,
+}
+
+/// How fast the candidate must be, relative to the baseline.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum SpeedupRule {
+    /// A ratio that does not depend on the machine (one IPC mechanism against another).
+    Fixed(f64),
+    /// `per_core × min(cores, max_cores)`: parallel code against its sequential baseline.
+    PerCore { per_core: f64, max_cores: usize },
+}
+
+impl SpeedupRule {
+    pub fn threshold(self, cores: usize) -> f64 {
+        match self {
+            SpeedupRule::Fixed(ratio) => ratio,
+            SpeedupRule::PerCore {
+                per_core,
+                max_cores,
+            } => per_core * cores.min(max_cores) as f64,
+        }
+    }
+}
+
+impl Course {
+    /// Reads the workspace whose root manifest is `manifest_path` (or the one around the
+    /// current directory).
+    pub fn load(manifest_path: Option<&Path>) -> Result<Course> {
+        let mut cmd = MetadataCommand::new();
+        cmd.no_deps();
+        if let Some(path) = manifest_path {
+            cmd.manifest_path(path);
+        }
+        let metadata = cmd.exec().context("`cargo metadata` failed")?;
+        Course::from_metadata(&metadata)
+    }
+
+    pub fn from_metadata(metadata: &Metadata) -> Result<Course> {
+        let root = metadata.workspace_root.clone().into_std_path_buf();
+        let mut exercises = Vec::new();
+        for package in metadata.workspace_packages() {
+            if let Some(exercise) = Exercise::from_package(package, metadata)
+                .with_context(|| format!("in the course manifest of {}", package.manifest_path))?
+            {
+                exercises.push(exercise);
+            }
+        }
+        exercises.sort_by(|a, b| a.name.cmp(&b.name));
+        for pair in exercises.windows(2) {
+            if pair[0].name == pair[1].name {
+                bail!("two exercises are named `{}`", pair[0].name);
+            }
+        }
+        Ok(Course {
+            root,
+            target_dir: metadata.target_directory.clone().into_std_path_buf(),
+            exercises,
+        })
+    }
+
+    pub fn exercise(&self, name: &str) -> Option<&Exercise> {
+        self.exercises.iter().find(|e| e.name == name)
+    }
+
+    /// Resolves `EXERCISE` or `EXERCISE/TASK` arguments into a selection, with a clear
+    /// error (and a suggestion) for a name that does not exist.
+    pub fn select(&self, args: &[String]) -> Result<Vec<Selected<'_>>> {
+        if args.is_empty() {
+            return Ok(self
+                .exercises
+                .iter()
+                .flat_map(|e| {
+                    e.tasks.iter().map(move |t| Selected {
+                        exercise: e,
+                        task: t,
+                    })
+                })
+                .collect());
+        }
+        let mut selected: Vec<Selected<'_>> = Vec::new();
+        for arg in args {
+            let (exercise_name, task_id) = match arg.split_once('/') {
+                Some((e, t)) => (e, Some(t)),
+                None => (arg.as_str(), None),
+            };
+            let exercise = self.exercise(exercise_name).ok_or_else(|| {
+                let names: Vec<&str> = self.exercises.iter().map(|e| e.name.as_str()).collect();
+                unknown("exercise", exercise_name, &names)
+            })?;
+            let tasks: Vec<&Task> = match task_id {
+                None => exercise.tasks.iter().collect(),
+                Some(id) => vec![exercise.task(id).ok_or_else(|| {
+                    let ids: Vec<&str> = exercise.tasks.iter().map(|t| t.id.as_str()).collect();
+                    unknown(&format!("task in {}", exercise.name), id, &ids)
+                })?],
+            };
+            for task in tasks {
+                if !selected
+                    .iter()
+                    .any(|s| s.exercise.name == exercise.name && s.task.id == task.id)
+                {
+                    selected.push(Selected { exercise, task });
+                }
+            }
+        }
+        Ok(selected)
+    }
+}
+
+/// An error for a name that is not in `known`, suggesting the closest one.
+fn unknown(what: &str, name: &str, known: &[&str]) -> anyhow::Error {
+    let closest = known
+        .iter()
+        .map(|k| (strsim::levenshtein(name, k), *k))
+        .filter(|(distance, k)| *distance <= 3.max(k.len() / 3))
+        .min();
+    let mut message = format!("there is no {what} named `{name}`");
+    if let Some((_, suggestion)) = closest {
+        message.push_str(&format!("; did you mean `{suggestion}`?"));
+    }
+    if known.is_empty() {
+        message.push_str(" (none exist yet)");
+    } else {
+        message.push_str(&format!("\nknown: {}", known.join(", ")));
+    }
+    anyhow::anyhow!(message)
+}
+
+/// One task chosen for grading.
+#[derive(Debug, Clone, Copy)]
+pub struct Selected<'a> {
+    pub exercise: &'a Exercise,
+    pub task: &'a Task,
+}
+
+impl Exercise {
+    pub fn task(&self, id: &str) -> Option<&Task> {
+        self.tasks.iter().find(|t| t.id == id)
+    }
+
+    /// The crate graded in the given mode.
+    pub fn graded_crate(&self, solutions: bool) -> Option<&Crate> {
+        if solutions {
+            self.solution.as_ref()
+        } else {
+            Some(&self.starter)
+        }
+    }
+
+    fn from_package(package: &Package, metadata: &Metadata) -> Result<Option<Exercise>> {
+        let Some(raw) = package.metadata.get("course") else {
+            return Ok(None);
+        };
+        let manifest: RawManifest =
+            serde_json::from_value(raw.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let dir = package
+            .manifest_path
+            .parent()
+            .expect("a manifest path has a parent")
+            .to_path_buf()
+            .into_std_path_buf();
+        let name = match manifest.name {
+            Some(name) => name,
+            None => dir
+                .file_name()
+                .and_then(|n| n.to_str())
+                .context("the exercise folder has no UTF-8 name")?
+                .to_owned(),
+        };
+        let solution = match &manifest.solution {
+            None => None,
+            Some(solution) => {
+                let found = metadata
+                    .workspace_packages()
+                    .into_iter()
+                    .find(|p| p.name.as_str() == solution)
+                    .with_context(|| {
+                        format!("`solution = \"{solution}\"` is not a package of this workspace")
+                    })?;
+                Some(Crate::from_package(found))
+            }
+        };
+        if manifest.tasks.is_empty() {
+            bail!("the exercise has no tasks");
+        }
+        let mut ids = BTreeSet::new();
+        let mut tasks = Vec::new();
+        for raw_task in manifest.tasks {
+            let task = Task::from_raw(raw_task)?;
+            for id in std::iter::once(&task.id).chain(&task.formerly) {
+                if !ids.insert(id.clone()) {
+                    bail!("task id `{id}` is used twice");
+                }
+            }
+            tasks.push(task);
+        }
+        Ok(Some(Exercise {
+            name,
+            title: manifest.title,
+            starter: Crate::from_package(package),
+            solution,
+            tasks,
+        }))
+    }
+}
+
+impl Crate {
+    fn from_package(package: &Package) -> Crate {
+        Crate {
+            package: package.name.to_string(),
+            id: package.id.repr.clone(),
+            version: package.version.to_string(),
+            dir: package
+                .manifest_path
+                .parent()
+                .expect("a manifest path has a parent")
+                .to_path_buf()
+                .into_std_path_buf(),
+        }
+    }
+}
+
+impl Task {
+    fn from_raw(raw: RawTask) -> Result<Task> {
+        let valid_id = |id: &str| {
+            !id.is_empty()
+                && id
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+        };
+        if !valid_id(&raw.id) {
+            bail!("task id `{}`: use letters, digits, `-` and `_`", raw.id);
+        }
+        if raw.checks.is_empty() {
+            bail!("task `{}` has no checks", raw.id);
+        }
+        let checks = raw
+            .checks
+            .into_iter()
+            .map(Check::from_raw)
+            .collect::<Result<Vec<_>>>()
+            .with_context(|| format!("in task `{}`", raw.id))?;
+        Ok(Task {
+            id: raw.id,
+            title: raw.title,
+            formerly: raw.formerly,
+            hints: raw.hints,
+            checks,
+        })
+    }
+}
+
+impl Check {
+    fn from_raw(raw: RawCheck) -> Result<Check> {
+        let named: Vec<(CheckKind, &String)> = [
+            (CheckKind::Test, &raw.test),
+            (CheckKind::Trybuild, &raw.trybuild),
+            (CheckKind::Loom, &raw.loom),
+            (CheckKind::Bench, &raw.bench),
+        ]
+        .into_iter()
+        .filter_map(|(kind, name)| name.as_ref().map(|n| (kind, n)))
+        .collect();
+        let [(kind, name)] = named[..] else {
+            bail!("a check names exactly one of `test`, `trybuild`, `loom` or `bench`");
+        };
+        let points = raw.points.unwrap_or(1);
+        let spec = if kind == CheckKind::Bench {
+            let (Some(candidate), Some(baseline), Some(min_speedup)) =
+                (&raw.candidate, &raw.baseline, &raw.min_speedup)
+            else {
+                bail!("bench check `{name}` needs `candidate`, `baseline` and `min_speedup`");
+            };
+            let rule = match *min_speedup {
+                RawSpeedup::Fixed(ratio) => SpeedupRule::Fixed(ratio),
+                RawSpeedup::PerCore {
+                    per_core,
+                    max_cores,
+                } => SpeedupRule::PerCore {
+                    per_core,
+                    max_cores: max_cores.unwrap_or(8),
+                },
+            };
+            let default_min_cores = match rule {
+                SpeedupRule::Fixed(_) => 1,
+                SpeedupRule::PerCore { .. } => 2,
+            };
+            CheckSpec::Bench(BenchSpec {
+                target: name.clone(),
+                candidate: candidate.clone(),
+                baseline: baseline.clone(),
+                rule,
+                min_cores: raw.min_cores.unwrap_or(default_min_cores),
+                warm_up: raw.warm_up.unwrap_or(0.5),
+                measure: raw.measure.unwrap_or(2.0),
+            })
+        } else {
+            if raw.candidate.is_some() || raw.baseline.is_some() || raw.min_speedup.is_some() {
+                bail!("`candidate`, `baseline` and `min_speedup` belong to bench checks");
+            }
+            if raw.max_preemptions.is_some() && kind != CheckKind::Loom {
+                bail!("`max_preemptions` belongs to loom checks");
+            }
+            CheckSpec::Test {
+                target: raw.target.clone(),
+                max_preemptions: raw.max_preemptions,
+            }
+        };
+        let name = match &spec {
+            CheckSpec::Bench(b) => format!("{} vs {}", b.candidate, b.baseline),
+            CheckSpec::Test { .. } => name.clone(),
+        };
+        Ok(Check {
+            kind,
+            name,
+            points,
+            timeout: raw.timeout,
+            spec,
+        })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawManifest {
+    name: Option<String>,
+    title: String,
+    solution: Option<String>,
+    #[serde(default)]
+    tasks: Vec<RawTask>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawTask {
+    id: String,
+    title: String,
+    #[serde(default)]
+    formerly: Vec<String>,
+    #[serde(default)]
+    hints: Vec<String>,
+    #[serde(default)]
+    checks: Vec<RawCheck>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawCheck {
+    test: Option<String>,
+    trybuild: Option<String>,
+    loom: Option<String>,
+    bench: Option<String>,
+    target: Option<String>,
+    points: Option<u32>,
+    timeout: Option<u64>,
+    max_preemptions: Option<u32>,
+    candidate: Option<String>,
+    baseline: Option<String>,
+    min_speedup: Option<RawSpeedup>,
+    min_cores: Option<usize>,
+    warm_up: Option<f64>,
+    measure: Option<f64>,
+}
+
+#[derive(Deserialize)]
+#[serde(untagged)]
+enum RawSpeedup {
+    Fixed(f64),
+    PerCore {
+        per_core: f64,
+        max_cores: Option<usize>,
+    },
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(toml_like: serde_json::Value) -> Result<Check> {
+        Check::from_raw(serde_json::from_value(toml_like)?)
+    }
+
+    #[test]
+    fn a_check_names_exactly_one_kind() {
+        let err = check(serde_json::json!({"test": "a", "loom": "b"})).unwrap_err();
+        assert!(err.to_string().contains("exactly one"), "{err}");
+        let err = check(serde_json::json!({"points": 2})).unwrap_err();
+        assert!(err.to_string().contains("exactly one"), "{err}");
+    }
+
+    #[test]
+    fn bench_checks_need_their_fields_and_get_defaults() {
+        let err = check(serde_json::json!({"bench": "speed", "candidate": "a/b"})).unwrap_err();
+        assert!(err.to_string().contains("needs"), "{err}");
+        let c = check(serde_json::json!({
+            "bench": "speed", "candidate": "sum/parallel", "baseline": "sum/sequential",
+            "min_speedup": {"per_core": 0.7}
+        }))
+        .unwrap();
+        assert_eq!(c.name, "sum/parallel vs sum/sequential");
+        let CheckSpec::Bench(b) = c.spec else {
+            panic!("not a bench spec")
+        };
+        assert_eq!(b.min_cores, 2);
+        assert_eq!(b.rule.threshold(2), 1.4);
+        assert_eq!(b.rule.threshold(64), 0.7 * 8.0);
+    }
+
+    #[test]
+    fn fixed_ratios_do_not_depend_on_cores() {
+        let c = check(serde_json::json!({
+            "bench": "ipc", "candidate": "x/ring", "baseline": "x/pipe", "min_speedup": 3.0
+        }))
+        .unwrap();
+        let CheckSpec::Bench(b) = c.spec else {
+            panic!("not a bench spec")
+        };
+        assert_eq!((b.rule.threshold(1), b.rule.threshold(16)), (3.0, 3.0));
+        assert_eq!(b.min_cores, 1);
+    }
+
+    #[test]
+    fn unknown_fields_are_rejected() {
+        let err = check(serde_json::json!({"test": "a", "pionts": 2})).unwrap_err();
+        assert!(err.to_string().contains("pionts"), "{err}");
+    }
+
+    #[test]
+    fn unknown_names_suggest_the_closest() {
+        let err = unknown("exercise", "01-thread", &["01-threads", "02-shared-state"]);
+        let text = err.to_string();
+        assert!(text.contains("did you mean `01-threads`"), "{text}");
+        let err = unknown("exercise", "zzz", &["01-threads"]);
+        assert!(!err.to_string().contains("did you mean"), "{err}");
+    }
+}

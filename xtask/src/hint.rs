@@ -1,0 +1,82 @@
+//! `cargo xtask hint [TASK]`: a task's hints, one more each time it is asked.
+
+use anyhow::{Result, bail};
+
+use crate::course::{Course, Exercise, Task};
+use crate::progress::Progress;
+use crate::report::Status;
+
+pub fn hint(course: &Course, task: Option<&str>, all: bool) -> Result<()> {
+    let mut progress = Progress::load(&course.root);
+    let (exercise, task) = match task {
+        Some(name) => find(course, name)?,
+        None => first_unsolved(course, &progress)
+            .ok_or_else(|| anyhow::anyhow!("every task has passed: no hint needed"))?,
+    };
+    let id = format!("{}/{}", exercise.name, task.id);
+    if task.hints.is_empty() {
+        println!(
+            "{id} has no hints. Its checks are listed in {}/Cargo.toml.",
+            exercise.starter.dir.display()
+        );
+        return Ok(());
+    }
+    let shown = if all {
+        task.hints.len()
+    } else {
+        progress.show_hint(exercise, task)
+    };
+    println!("{id}: {}\n", task.title);
+    for (i, text) in task.hints.iter().enumerate().take(shown) {
+        println!("Hint {} of {}: {text}\n", i + 1, task.hints.len());
+    }
+    if shown < task.hints.len() {
+        println!("Run the same command again for the next hint.");
+    } else if let Some(solution) = &exercise.solution {
+        println!(
+            "That was the last hint. The reference solution is in {}.",
+            solution.dir.display()
+        );
+    }
+    if !all {
+        progress.save()?;
+    }
+    Ok(())
+}
+
+/// `EXERCISE/TASK`, or a bare task id that only one exercise has.
+fn find<'a>(course: &'a Course, name: &str) -> Result<(&'a Exercise, &'a Task)> {
+    if name.contains('/') {
+        let selected = course.select(&[name.to_owned()])?;
+        return Ok((selected[0].exercise, selected[0].task));
+    }
+    let matches: Vec<(&Exercise, &Task)> = course
+        .exercises
+        .iter()
+        .flat_map(|e| e.tasks.iter().map(move |t| (e, t)))
+        .filter(|(_, t)| t.id == name)
+        .collect();
+    match matches[..] {
+        [one] => Ok(one),
+        [] => bail!("there is no task named `{name}`; `cargo xtask list` shows them all"),
+        _ => bail!(
+            "several exercises have a task `{name}`: name it as EXERCISE/{name} ({})",
+            matches
+                .iter()
+                .map(|(e, _)| e.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", ")
+        ),
+    }
+}
+
+pub fn first_unsolved<'a>(
+    course: &'a Course,
+    progress: &Progress,
+) -> Option<(&'a Exercise, &'a Task)> {
+    course
+        .exercises
+        .iter()
+        .flat_map(|e| e.tasks.iter().map(move |t| (e, t)))
+        .find(|(e, t)| progress.get(e, t).and_then(|p| p.status) != Some(Status::Pass))
+}

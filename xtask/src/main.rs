@@ -1,0 +1,237 @@
+//! The course's command line: `cargo xtask <command>` (an alias in `.cargo/config.toml`).
+//!
+//! Exit codes: 0 when everything graded passed, 1 when a graded task did not pass,
+//! 2 when the command itself could not do its job (an unknown exercise, a broken
+//! manifest, cargo missing).
+
+mod bench;
+mod build;
+mod checks;
+mod course;
+mod grade;
+mod hint;
+mod human;
+mod libtest;
+mod list;
+mod process;
+mod progress;
+mod report;
+mod reset;
+mod selftest;
+mod stability;
+mod tree;
+mod watch;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+use std::time::Duration;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::course::Course;
+use crate::progress::Progress;
+
+#[derive(Parser)]
+#[command(
+    name = "cargo xtask",
+    about = "Threads and Processes in Rust: the course's grader"
+)]
+struct Cli {
+    /// The course workspace's Cargo.toml (default: the one around the current folder).
+    #[arg(long, global = true, value_name = "PATH")]
+    manifest_path: Option<PathBuf>,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Grade exercises (all, one exercise, or one task) and show the scoreboard.
+    Grade(GradeArgs),
+    /// List exercises and tasks with your progress.
+    List,
+    /// Show the next hint for a task (the first unsolved task if none is named).
+    Hint {
+        /// `EXERCISE/TASK`, or a task id that only one exercise has.
+        task: Option<String>,
+        /// Show every hint of the task at once.
+        #[arg(long)]
+        all: bool,
+    },
+    /// Re-grade an exercise every time one of its files is saved.
+    Watch {
+        /// The exercise to watch (default: the first one not yet passed).
+        exercise: Option<String>,
+        /// Poll for changes instead of waiting for file-system events.
+        #[arg(long)]
+        poll: bool,
+        #[command(flatten)]
+        run: RunArgs,
+    },
+    /// Restore an exercise's starter code, keeping a backup of your version.
+    Reset {
+        exercise: String,
+        /// The git revision to take the starter from.
+        #[arg(long, default_value = "HEAD")]
+        from: String,
+    },
+    /// Run the project's tests: formatting, lints, every crate's tests and the course's
+    /// invariants (every solution passes, every untouched starter fails).
+    Test,
+    /// Maintainers: grade the same tasks N times and count verdicts (benchmark stability).
+    Stability {
+        /// `EXERCISE` or `EXERCISE/TASK` names.
+        selection: Vec<String>,
+        #[arg(long, default_value_t = 20)]
+        runs: usize,
+        /// Grade the reference solutions.
+        #[arg(long)]
+        solutions: bool,
+    },
+}
+
+#[derive(Args)]
+struct GradeArgs {
+    /// `EXERCISE` or `EXERCISE/TASK` (default: everything).
+    selection: Vec<String>,
+    /// Grade the reference solutions with the same checks.
+    #[arg(long)]
+    solutions: bool,
+    /// Report format on stdout; progress goes to stderr.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+    /// Hide the progress lines.
+    #[arg(long, short)]
+    quiet: bool,
+    #[command(flatten)]
+    run: RunArgs,
+}
+
+#[derive(Args, Clone)]
+struct RunArgs {
+    /// Deadline of each test process, in seconds.
+    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    timeout: u64,
+    /// Skip benchmark checks.
+    #[arg(long)]
+    no_bench: bool,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+    Junit,
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    process::init();
+    match run(cli) {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+fn run(cli: Cli) -> anyhow::Result<ExitCode> {
+    let course = Course::load(cli.manifest_path.as_deref())?;
+    match cli.command {
+        Command::Grade(args) => {
+            human::set_quiet(args.quiet);
+            let options = grade_options(args.selection, args.solutions, &args.run);
+            let report = grade::grade(&course, &options)?;
+            if !args.solutions {
+                let mut progress = Progress::load(&course.root);
+                progress.record(&course.exercises, &report);
+                if let Err(e) = progress.save() {
+                    eprintln!("warning: progress not saved: {e:#}");
+                }
+            }
+            match args.format {
+                Format::Human => print!("{}", human::render(&report, "cargo xtask hint")),
+                Format::Json => println!("{}", report.to_json()),
+                Format::Junit => print!("{}", report.to_junit()),
+            }
+            Ok(ExitCode::from(report.exit_code() as u8))
+        }
+        Command::List => {
+            list::list(&course);
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Hint { task, all } => {
+            hint::hint(&course, task.as_deref(), all)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Watch {
+            exercise,
+            poll,
+            run,
+        } => {
+            let options = grade_options(Vec::new(), false, &run);
+            watch::watch(&course, exercise.as_deref(), poll, options)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Reset { exercise, from } => {
+            reset::reset(&course, &exercise, &from)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Test => selftest::run(&course),
+        Command::Stability {
+            selection,
+            runs,
+            solutions,
+        } => {
+            let options = grade_options(
+                selection,
+                solutions,
+                &RunArgs {
+                    timeout: 30,
+                    no_bench: false,
+                },
+            );
+            stability::run(&course, &options, runs)?;
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
+
+fn grade_options(selection: Vec<String>, solutions: bool, run: &RunArgs) -> grade::Options {
+    grade::Options {
+        selection,
+        solutions,
+        timeout: Duration::from_secs(run.timeout),
+        no_bench: run.no_bench,
+    }
+}
+
+/// Seconds since the Unix epoch.
+pub fn unix_now() -> u64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs())
+}
+
+/// The current UTC time as `YYYYMMDD-HHMMSS`, for names of backups that sort by time.
+pub fn timestamp() -> String {
+    let secs = unix_now();
+    let (days, rem) = (secs / 86_400, secs % 86_400);
+    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
+    let z = days as i64 + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    format!(
+        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
+        rem / 3600,
+        rem % 3600 / 60,
+        rem % 60
+    )
+}

@@ -1,0 +1,241 @@
+//! `cargo xtask test`: the project's tests, as CI runs them (`.ci/run`).
+//!
+//! It checks, in order, and goes on after a failure so that one run shows everything:
+//! formatting, clippy, the tests of xtask, lessons and solutions (the workspace's default
+//! members: never the unsolved exercises), and the course's invariants: every exercise has
+//! a solution whose tests are the exercise's own files, every solution passes every task,
+//! and every untouched starter fails every task.
+
+use std::process::{Command, ExitCode};
+use std::time::{Duration, Instant};
+
+use anyhow::{Context, Result, bail};
+use cargo_metadata::MetadataCommand;
+
+use crate::course::Course;
+use crate::grade::{self, Options};
+use crate::report::Status;
+
+/// One step of the run: a name and what it does.
+type Step<'a> = Box<dyn Fn() -> Result<()> + 'a>;
+
+pub fn run(course: &Course) -> Result<ExitCode> {
+    let root = &course.root;
+    let fixture = root.join("xtask/tests/fixture/Cargo.toml");
+    let cargo = |args: &[&str]| {
+        let mut cmd = Command::new(std::env::var_os("CARGO").unwrap_or_else(|| "cargo".into()));
+        cmd.current_dir(root).args(args);
+        cmd
+    };
+    let steps: Vec<(&str, Step)> = vec![
+        (
+            "cargo fmt --check",
+            Box::new(|| {
+                status(cargo(&["fmt", "--all", "--check"]))?;
+                status(cargo(&[
+                    "fmt",
+                    "--all",
+                    "--check",
+                    "--manifest-path",
+                    &fixture.to_string_lossy(),
+                ]))
+            }),
+        ),
+        (
+            "cargo clippy -D warnings",
+            Box::new(|| {
+                status(cargo(&[
+                    "clippy",
+                    "--workspace",
+                    "--all-targets",
+                    "--",
+                    "-D",
+                    "warnings",
+                ]))
+            }),
+        ),
+        (
+            "cargo test (xtask, lessons, solutions)",
+            Box::new(|| status(cargo(&["test"]))),
+        ),
+        (
+            "solutions use the exercises' own tests",
+            Box::new(|| tests_exist_once(course)),
+        ),
+        (
+            "every solution passes every task",
+            Box::new(|| solutions_pass(course)),
+        ),
+        (
+            "every untouched starter fails every task",
+            Box::new(|| starters_fail(course)),
+        ),
+    ];
+    let (mut passed, mut failed) = (0, 0);
+    for (name, step) in &steps {
+        eprintln!("\n==> {name}");
+        let start = Instant::now();
+        match step() {
+            Ok(()) => {
+                passed += 1;
+                eprintln!("==> ok: {name} ({:.0} s)", start.elapsed().as_secs_f64());
+            }
+            Err(e) => {
+                failed += 1;
+                eprintln!(
+                    "==> FAILED: {name} ({:.0} s)\n{e:#}",
+                    start.elapsed().as_secs_f64()
+                );
+            }
+        }
+    }
+    println!("\nproject: {passed} passed, {failed} failed");
+    Ok(if failed == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+fn status(mut cmd: Command) -> Result<()> {
+    let st = cmd
+        .status()
+        .with_context(|| format!("could not run {cmd:?}"))?;
+    if !st.success() {
+        bail!("{cmd:?} failed ({st})");
+    }
+    Ok(())
+}
+
+/// Each exercise names a solution with the same library name, whose test and bench
+/// targets are the exercise's own files (one copy of the tests, so they cannot drift).
+fn tests_exist_once(course: &Course) -> Result<()> {
+    let metadata = MetadataCommand::new()
+        .manifest_path(course.root.join("Cargo.toml"))
+        .no_deps()
+        .exec()?;
+    let package = |name: &str| {
+        metadata
+            .workspace_packages()
+            .into_iter()
+            .find(|p| p.name.as_str() == name)
+            .with_context(|| format!("package {name} not found"))
+    };
+    let mut problems = Vec::new();
+    for exercise in &course.exercises {
+        let Some(solution) = &exercise.solution else {
+            problems.push(format!("{} names no `solution`", exercise.name));
+            continue;
+        };
+        let (ex, sol) = (
+            package(&exercise.starter.package)?,
+            package(&solution.package)?,
+        );
+        let lib = |p: &cargo_metadata::Package| {
+            p.targets
+                .iter()
+                .find(|t| t.is_lib())
+                .map(|t| t.name.clone())
+        };
+        if lib(ex) != lib(sol) {
+            problems.push(format!(
+                "{}: the solution's lib name differs from the exercise's",
+                exercise.name
+            ));
+        }
+        let shared = |p: &cargo_metadata::Package| {
+            let mut v: Vec<(String, String)> = p
+                .targets
+                .iter()
+                .filter(|t| t.is_test() || t.is_bench())
+                .map(|t| (t.name.clone(), t.src_path.to_string()))
+                .collect();
+            v.sort();
+            v
+        };
+        if shared(ex) != shared(sol) {
+            problems.push(format!(
+                "{}: the solution's test and bench targets must be the exercise's files\n  exercise: {:?}\n  solution: {:?}",
+                exercise.name,
+                shared(ex),
+                shared(sol)
+            ));
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!(problems.join("\n"))
+    }
+}
+
+fn options(solutions: bool) -> Options {
+    Options {
+        selection: Vec::new(),
+        solutions,
+        timeout: Duration::from_secs(60),
+        no_bench: false,
+    }
+}
+
+fn solutions_pass(course: &Course) -> Result<()> {
+    let report = grade::grade(course, &options(true))?;
+    let bad: Vec<String> = report
+        .tasks
+        .iter()
+        .filter(|t| t.status.is_failure())
+        .map(|t| {
+            format!(
+                "{} ({}): {}",
+                t.full_id(),
+                t.status.as_str(),
+                t.checks
+                    .iter()
+                    .find(|c| c.status.is_failure())
+                    .map(|c| c.message.as_str())
+                    .unwrap_or("")
+            )
+        })
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        bail!("solutions that do not pass:\n{}", bad.join("\n"))
+    }
+}
+
+fn starters_fail(course: &Course) -> Result<()> {
+    if course.exercises.is_empty() {
+        return Ok(());
+    }
+    let changes = Command::new("git")
+        .current_dir(&course.root)
+        .args(["status", "--porcelain", "--"])
+        .args(course.exercises.iter().map(|e| &e.starter.dir))
+        .output()
+        .context("could not run git")?;
+    let changes = String::from_utf8_lossy(&changes.stdout);
+    if !changes.trim().is_empty() {
+        bail!(
+            "exercise crates have local changes, so the starters are not untouched:\n{changes}(commit or stash them, or `cargo xtask reset` them)"
+        );
+    }
+    let report = grade::grade(
+        course,
+        &Options {
+            no_bench: false,
+            ..options(false)
+        },
+    )?;
+    let bad: Vec<String> = report
+        .tasks
+        .iter()
+        .filter(|t| matches!(t.status, Status::Pass | Status::Skipped))
+        .map(|t| format!("{} ({})", t.full_id(), t.status.as_str()))
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        bail!("starter tasks that do not fail:\n{}", bad.join("\n"))
+    }
+}

@@ -1,0 +1,58 @@
+//! `cargo xtask stability`: grade the same tasks N times and count each check's verdicts,
+//! with the spread of the measured speedups. Benchmark checks must give the same verdict
+//! every time on a 2-core machine; this is how that is measured.
+
+use std::collections::BTreeMap;
+
+use anyhow::Result;
+
+use crate::course::Course;
+use crate::grade::{self, Options};
+use crate::human;
+
+pub fn run(course: &Course, options: &Options, runs: usize) -> Result<()> {
+    human::set_quiet(true);
+    // (task, check) -> (verdicts, speedups)
+    let mut seen: BTreeMap<String, (BTreeMap<&'static str, usize>, Vec<f64>)> = BTreeMap::new();
+    for run in 1..=runs {
+        let report = grade::grade(course, options)?;
+        for task in &report.tasks {
+            for check in &task.checks {
+                let key = format!("{} · {} {}", task.full_id(), check.kind, check.name);
+                let entry = seen.entry(key).or_default();
+                *entry.0.entry(check.status.as_str()).or_default() += 1;
+                if let Some(m) = check.measurement {
+                    entry.1.push(m.speedup);
+                }
+            }
+        }
+        eprintln!("run {run}/{runs} done");
+    }
+    println!(
+        "{runs} runs, {} mode, {} cores",
+        if options.solutions {
+            "solutions"
+        } else {
+            "exercises"
+        },
+        crate::bench::cores()
+    );
+    for (check, (verdicts, mut speedups)) in seen {
+        let verdicts: Vec<String> = verdicts
+            .iter()
+            .map(|(s, n)| format!("{s} {n}/{runs}"))
+            .collect();
+        print!("{check}: {}", verdicts.join(", "));
+        if !speedups.is_empty() {
+            speedups.sort_by(f64::total_cmp);
+            print!(
+                "; speedup min {:.2}x, median {:.2}x, max {:.2}x",
+                speedups[0],
+                speedups[speedups.len() / 2],
+                speedups[speedups.len() - 1]
+            );
+        }
+        println!();
+    }
+    Ok(())
+}

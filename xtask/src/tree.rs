@@ -1,0 +1,175 @@
+//! Finding and killing every process a check started, however deep.
+//!
+//! A check runs in its own process group, with a token in its environment. Its children
+//! inherit both, unless they move to a new group or session (`setsid`), which a test's
+//! grandchild may do. So a check's processes are found three ways: members of its process
+//! group, descendants by parent pid, and any process whose environment carries the token.
+//! On Linux the grader is also a *child subreaper*: an orphan of a check is re-parented to
+//! the grader instead of init, so the grader can reap it and no zombie is left behind.
+
+use nix::sys::signal::{Signal, kill, killpg};
+use nix::unistd::Pid;
+
+/// The environment variable that marks every process of one check.
+pub const TOKEN_VAR: &str = "COURSE_GRADER_CHECK";
+
+/// A process that was still running when its check ended and had to be killed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Leftover {
+    pub pid: i32,
+    pub command: String,
+}
+
+/// Makes orphaned descendants of checks our children (Linux), so we can reap them.
+pub fn become_subreaper() {
+    #[cfg(target_os = "linux")]
+    {
+        // Best effort: without it orphans go to init, which reaps them itself.
+        let _ = nix::sys::prctl::set_child_subreaper(true);
+    }
+}
+
+/// Kills everything that belongs to the check whose group leader is `leader`, and reaps
+/// what was re-parented to us. `leader` itself is not reaped here: its `Child` owns it.
+/// Returns the processes other than the leader that were found alive.
+pub fn kill_all(leader: Pid, token: &str) -> Vec<Leftover> {
+    let mut leftovers: Vec<Leftover> = Vec::new();
+    // A dying process can fork once more before the signal lands, so sweep until a pass
+    // finds nothing alive. Ten passes is far more than any real test needs.
+    for _ in 0..10 {
+        // Look before killing, so that what was alive can be reported.
+        let found = members(leader, token);
+        let alive: Vec<&Proc> = found.iter().filter(|p| !p.zombie).collect();
+        for p in &alive {
+            let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
+            if p.pid != leader.as_raw() && !leftovers.iter().any(|l| l.pid == p.pid) {
+                leftovers.push(Leftover {
+                    pid: p.pid,
+                    command: p.command.clone(),
+                });
+            }
+        }
+        let _ = killpg(leader, Signal::SIGKILL);
+        reap_orphans(leader, &found);
+        if alive.is_empty() {
+            break;
+        }
+        std::thread::yield_now();
+    }
+    leftovers
+}
+
+/// Reaps zombies that were re-parented to us (we are their subreaper).
+fn reap_orphans(leader: Pid, found: &[Proc]) {
+    #[cfg(unix)]
+    {
+        use nix::sys::wait::{WaitPidFlag, waitpid};
+        let me = std::process::id() as i32;
+        for p in found {
+            if p.pid != leader.as_raw() && p.ppid == me {
+                let _ = waitpid(Pid::from_raw(p.pid), Some(WaitPidFlag::WNOHANG));
+            }
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+struct Proc {
+    pid: i32,
+    ppid: i32,
+    zombie: bool,
+    command: String,
+}
+
+/// The processes that belong to the check: by group, by ancestry, or by token.
+#[cfg(target_os = "linux")]
+fn members(leader: Pid, token: &str) -> Vec<Proc> {
+    let me = std::process::id() as i32;
+    let all = linux::processes();
+    let marker = format!("{TOKEN_VAR}={token}");
+    let mut set: Vec<Proc> = all
+        .iter()
+        .filter(|p| p.0.pid != me)
+        .filter(|p| p.1 == leader.as_raw() || linux::environ_has(p.0.pid, &marker))
+        .map(|p| p.0.clone())
+        .collect();
+    // Add descendants of anything already in the set (a child that cleared its
+    // environment and left the group is still found through its parent).
+    loop {
+        let before = set.len();
+        for p in &all {
+            if p.0.pid != me
+                && !set.iter().any(|s| s.pid == p.0.pid)
+                && (p.0.ppid == leader.as_raw() || set.iter().any(|s| s.pid == p.0.ppid))
+            {
+                set.push(p.0.clone());
+            }
+        }
+        if set.len() == before {
+            return set;
+        }
+    }
+}
+
+/// Without /proc, the process group is all we can see; killpg has already signalled it.
+#[cfg(not(target_os = "linux"))]
+fn members(_leader: Pid, _token: &str) -> Vec<Proc> {
+    Vec::new()
+}
+
+#[cfg(target_os = "linux")]
+mod linux {
+    use super::Proc;
+
+    /// Every process with its process group id.
+    pub fn processes() -> Vec<(Proc, i32)> {
+        let Ok(dir) = std::fs::read_dir("/proc") else {
+            return Vec::new();
+        };
+        dir.filter_map(|entry| {
+            let pid: i32 = entry.ok()?.file_name().to_str()?.parse().ok()?;
+            let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+            parse_stat(pid, &stat)
+        })
+        .collect()
+    }
+
+    /// Parses `/proc/PID/stat`: `pid (comm) state ppid pgrp ...`. The command may hold
+    /// spaces and parentheses, so the fields are read after the last `)`.
+    fn parse_stat(pid: i32, stat: &str) -> Option<(Proc, i32)> {
+        let open = stat.find('(')?;
+        let close = stat.rfind(')')?;
+        let command = stat.get(open + 1..close)?.to_owned();
+        let mut fields = stat.get(close + 1..)?.split_whitespace();
+        let state = fields.next()?;
+        let ppid = fields.next()?.parse().ok()?;
+        let pgrp = fields.next()?.parse().ok()?;
+        let proc = Proc {
+            pid,
+            ppid,
+            zombie: state == "Z" || state == "X",
+            command,
+        };
+        Some((proc, pgrp))
+    }
+
+    pub fn environ_has(pid: i32, marker: &str) -> bool {
+        std::fs::read(format!("/proc/{pid}/environ"))
+            .map(|env| env.split(|&b| b == 0).any(|var| var == marker.as_bytes()))
+            .unwrap_or(false)
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn stat_lines_with_odd_command_names_parse() {
+            let (p, pgrp) = parse_stat(42, "42 (a) b (c)) S 7 42 42 0 -1").unwrap();
+            assert_eq!((p.pid, p.ppid, pgrp, p.zombie), (42, 7, 42, false));
+            assert_eq!(p.command, "a) b (c)");
+            let (z, _) = parse_stat(9, "9 (sleep) Z 1 9 9").unwrap();
+            assert!(z.zombie);
+        }
+    }
+}

@@ -1,0 +1,98 @@
+//! `cargo xtask watch [EXERCISE]`: re-grade an exercise whenever one of its files is saved.
+//!
+//! File-system events make it quick; a poller running beside them makes it work where
+//! events never arrive (network drives, some container and VM mounts). Bursts of events
+//! from one save are merged into one re-grade.
+
+use std::path::Path;
+use std::sync::mpsc;
+use std::time::Duration;
+
+use anyhow::{Context, Result};
+use notify::{Config, EventKind, PollWatcher, RecommendedWatcher, RecursiveMode, Watcher};
+
+use crate::course::Course;
+use crate::grade::{self, Options};
+use crate::hint;
+use crate::human;
+use crate::progress::Progress;
+
+pub fn watch(
+    course: &Course,
+    exercise: Option<&str>,
+    poll_only: bool,
+    mut options: Options,
+) -> Result<()> {
+    let exercise = match exercise {
+        Some(name) => course.select(&[name.to_owned()])?[0].exercise,
+        None => {
+            let progress = Progress::load(&course.root);
+            hint::first_unsolved(course, &progress)
+                .map(|(e, _)| e)
+                .or(course.exercises.first())
+                .context("this course has no exercises")?
+        }
+    };
+    options.selection = vec![exercise.name.clone()];
+    let dir = &exercise.starter.dir;
+
+    let (tx, rx) = mpsc::channel::<notify::Result<notify::Event>>();
+    let mut poller = PollWatcher::new(
+        tx.clone(),
+        Config::default().with_poll_interval(Duration::from_secs(1)),
+    )?;
+    poller.watch(dir, RecursiveMode::Recursive)?;
+    let _events = if poll_only {
+        None
+    } else {
+        match RecommendedWatcher::new(tx, Config::default())
+            .and_then(|mut w| w.watch(dir, RecursiveMode::Recursive).map(|()| w))
+        {
+            Ok(w) => Some(w),
+            Err(e) => {
+                eprintln!(
+                    "file-system events are not available ({e}); polling every second instead"
+                );
+                None
+            }
+        }
+    };
+
+    loop {
+        let report = grade::grade(course, &options)?;
+        let mut progress = Progress::load(&course.root);
+        progress.record(&course.exercises, &report);
+        if let Err(e) = progress.save() {
+            eprintln!("warning: progress not saved: {e:#}");
+        }
+        print!("{}", human::render(&report, "cargo xtask hint"));
+        println!(
+            "\nWatching {} — save a file to re-grade, Ctrl-C to stop.",
+            dir.display()
+        );
+        // Wait for a save that matters, then let the burst settle.
+        loop {
+            let event = rx.recv().context("the file watcher stopped")?;
+            if event.is_ok_and(|e| matters(&e, dir)) {
+                break;
+            }
+        }
+        while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+    }
+}
+
+/// A change to a source or manifest file of the exercise (not editor or build clutter).
+fn matters(event: &notify::Event, dir: &Path) -> bool {
+    matches!(
+        event.kind,
+        EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
+    ) && event.paths.iter().any(|p| {
+        let inside = p
+            .strip_prefix(dir)
+            .is_ok_and(|rel| !rel.starts_with("target"));
+        let source = p
+            .extension()
+            .is_some_and(|x| x == "rs" || x == "toml" || x == "stderr");
+        inside && source
+    })
+}

@@ -1,0 +1,598 @@
+//! The grader, proved on its fixture course (`tests/fixture`, one task per behaviour).
+//!
+//! Each test runs the real `xtask` binary as a learner would. They run one at a time
+//! (see `serial`): grading is CPU-heavy and the benchmark checks need quiet cores.
+
+use std::io::{BufRead, BufReader};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::{Mutex, MutexGuard, mpsc};
+use std::time::{Duration, Instant};
+
+use serde_json::Value;
+
+fn fixture() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture")
+}
+
+/// One test at a time: they share the fixture's build and the machine's cores.
+fn serial() -> MutexGuard<'static, ()> {
+    static LOCK: Mutex<()> = Mutex::new(());
+    LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+fn xtask(course: &Path, args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_xtask"));
+    cmd.arg("--manifest-path")
+        .arg(course.join("Cargo.toml"))
+        .args(args)
+        .env_remove("COURSE_CORES")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null());
+    cmd
+}
+
+/// `cargo xtask grade --format json ARGS...` on the fixture: the output and its report.
+fn grade_json(args: &[&str]) -> (Output, Value) {
+    let output = xtask(&fixture(), &[&["grade", "--format", "json"], args].concat())
+        .output()
+        .unwrap();
+    let report = json(&output);
+    (output, report)
+}
+
+fn json(output: &Output) -> Value {
+    serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    })
+}
+
+fn task<'a>(report: &'a Value, id: &str) -> &'a Value {
+    report["tasks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| {
+            format!(
+                "{}/{}",
+                t["exercise"].as_str().unwrap(),
+                t["task"].as_str().unwrap()
+            ) == id
+        })
+        .unwrap_or_else(|| panic!("no task {id} in the report"))
+}
+
+fn status(report: &Value, id: &str) -> String {
+    task(report, id)["status"].as_str().unwrap().to_owned()
+}
+
+fn message(report: &Value, id: &str) -> String {
+    task(report, id)["checks"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["message"].as_str().unwrap())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// True when no process with this pid is running (gone, or a zombie awaiting its reaper).
+fn is_dead(pid: i32) -> bool {
+    match std::fs::read_to_string(format!("/proc/{pid}/stat")) {
+        Err(_) => true,
+        Ok(stat) => stat
+            .rsplit(')')
+            .next()
+            .is_some_and(|rest| rest.trim_start().starts_with('Z')),
+    }
+}
+
+fn read_pid(dir: &Path, name: &str) -> i32 {
+    let text = std::fs::read_to_string(dir.join(name))
+        .unwrap_or_else(|e| panic!("{name} was not written by the fixture: {e}"));
+    text.trim().parse().unwrap()
+}
+
+fn temp_dir(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("course-grader-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+#[test]
+fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
+    let _serial = serial();
+    let pids = temp_dir("pids");
+    let start = Instant::now();
+    let output = xtask(
+        &fixture(),
+        &[
+            "grade",
+            "--format",
+            "json",
+            "--timeout",
+            "5",
+            "--no-bench",
+            "01-demo/passes",
+            "01-demo/fails",
+            "01-demo/deadlocks",
+            "01-demo/hung-child",
+            "01-demo/leaks-child",
+            "01-demo/aborts",
+            "01-demo/segfaults",
+            "01-demo/answer",
+            "01-demo/counter",
+            "01-demo/send",
+            "02-broken",
+        ],
+    )
+    .env("FIXTURE_PID_DIR", &pids)
+    .output()
+    .unwrap();
+    let elapsed = start.elapsed();
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "a failed task makes the exit code 1"
+    );
+    let report = json(&output);
+
+    assert_eq!(status(&report, "01-demo/passes"), "pass");
+    assert_eq!(status(&report, "01-demo/fails"), "fail");
+    assert!(message(&report, "01-demo/fails").contains("2 + 2 is not 5"));
+    for hung in ["01-demo/deadlocks", "01-demo/hung-child"] {
+        assert_eq!(status(&report, hung), "timeout", "{hung}");
+        assert!(message(&report, hung).contains("possible deadlock or infinite loop"));
+        let ms = task(&report, hung)["checks"][0]["duration_ms"]
+            .as_u64()
+            .unwrap();
+        assert!(ms < 8_000, "{hung} took {ms} ms with a 5 s deadline");
+    }
+    assert_eq!(status(&report, "01-demo/leaks-child"), "pass");
+    assert!(message(&report, "01-demo/leaks-child").contains("left 1 process(es) running"));
+    assert_eq!(status(&report, "01-demo/aborts"), "crashed");
+    assert!(message(&report, "01-demo/aborts").contains("SIGABRT"));
+    assert_eq!(status(&report, "01-demo/segfaults"), "crashed");
+    assert!(message(&report, "01-demo/segfaults").contains("SIGSEGV"));
+    assert_eq!(status(&report, "01-demo/answer"), "fail");
+    assert!(message(&report, "01-demo/answer").contains("not yet implemented"));
+    // The starter's counter has a lost update: loom finds it on every run.
+    let counter = &task(&report, "01-demo/counter")["checks"];
+    let loom = counter
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["kind"] == "loom")
+        .unwrap();
+    assert_eq!(loom["status"], "fail", "{loom}");
+    assert_eq!(status(&report, "01-demo/send"), "fail");
+    assert!(message(&report, "01-demo/send").contains("cannot be sent between threads"));
+    assert_eq!(status(&report, "02-broken/compiles"), "compile_error");
+    assert!(message(&report, "02-broken/compiles").contains("mismatched types"));
+
+    // The deadlock, the hung child, its setsid grandchild and the leaked child are all gone.
+    for name in ["child.pid", "grandchild.pid", "leaked.pid"] {
+        let pid = read_pid(&pids, name);
+        assert!(is_dead(pid), "{name} ({pid}) is still running");
+    }
+    // Two 5 s deadlines, the rest quick once built (a cold build is allowed for).
+    assert!(
+        elapsed < Duration::from_secs(600),
+        "grading took {elapsed:?}"
+    );
+}
+
+#[test]
+fn the_solutions_pass_the_same_checks() {
+    let _serial = serial();
+    let (output, report) = grade_json(&[
+        "--solutions",
+        "--no-bench",
+        "01-demo/passes",
+        "01-demo/answer",
+        "01-demo/counter",
+        "01-demo/send",
+        "02-broken",
+    ]);
+    assert_eq!(output.status.code(), Some(0), "{report:#}");
+    assert_eq!(report["mode"], "solutions");
+    for t in report["tasks"].as_array().unwrap() {
+        assert_eq!(t["status"], "pass", "{t:#}");
+        assert_eq!(t["points"], t["max_points"]);
+    }
+    assert_eq!(report["summary"]["passed"], 5);
+}
+
+#[test]
+fn benchmark_checks_compare_two_functions_measured_in_one_run() {
+    let _serial = serial();
+    let (output, report) = grade_json(&["01-demo/bench-pass", "01-demo/bench-fail"]);
+    let cores = std::thread::available_parallelism().unwrap().get();
+    if cores < 2 {
+        assert_eq!(status(&report, "01-demo/bench-pass"), "skipped");
+        return;
+    }
+    assert_eq!(status(&report, "01-demo/bench-pass"), "pass", "{report:#}");
+    assert_eq!(status(&report, "01-demo/bench-fail"), "fail", "{report:#}");
+    let m = &task(&report, "01-demo/bench-fail")["checks"][0]["measurement"];
+    assert!(m["speedup"].as_f64().unwrap() < m["threshold"].as_f64().unwrap());
+    assert_eq!(output.status.code(), Some(1));
+}
+
+#[test]
+fn speedup_checks_are_skipped_on_one_core_and_say_why() {
+    let _serial = serial();
+    let output = xtask(
+        &fixture(),
+        &["grade", "--format", "json", "01-demo/bench-pass"],
+    )
+    .env("COURSE_CORES", "1")
+    .output()
+    .unwrap();
+    let report = json(&output);
+    assert_eq!(status(&report, "01-demo/bench-pass"), "skipped");
+    assert!(message(&report, "01-demo/bench-pass").contains("needs at least 2 cores"));
+    assert_eq!(output.status.code(), Some(0), "skipped is not a failure");
+}
+
+#[test]
+fn junit_reports_one_testcase_per_check() {
+    let _serial = serial();
+    let output = xtask(
+        &fixture(),
+        &[
+            "grade",
+            "--format",
+            "junit",
+            "--no-bench",
+            "01-demo/passes",
+            "01-demo/fails",
+            "02-broken",
+        ],
+    )
+    .output()
+    .unwrap();
+    let xml = String::from_utf8(output.stdout).unwrap();
+    assert!(xml.starts_with("<?xml"), "{xml}");
+    assert!(
+        xml.contains("<testsuite name=\"01-demo\" tests=\"2\" failures=\"1\""),
+        "{xml}"
+    );
+    assert!(
+        xml.contains("<testsuite name=\"02-broken\" tests=\"1\" failures=\"0\" errors=\"1\""),
+        "{xml}"
+    );
+    assert!(xml.contains("<failure type=\"fail\""), "{xml}");
+    assert!(xml.ends_with("</testsuites>\n"));
+}
+
+#[test]
+fn unknown_names_are_a_clear_error() {
+    let _serial = serial();
+    let output = xtask(&fixture(), &["grade", "01-dmeo"]).output().unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(
+        stderr.contains("no exercise named `01-dmeo`; did you mean `01-demo`?"),
+        "{stderr}"
+    );
+    let output = xtask(&fixture(), &["grade", "01-demo/pases"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&output.stderr).contains("did you mean `passes`?"));
+}
+
+/// The JSON report of the deterministic part of the fixture, with what varies from run
+/// to run (durations, thread ids, pids, the machine) normalised, against a golden file.
+/// Regenerate with `UPDATE_GOLDEN=1 cargo test -p xtask --test grader golden`.
+#[test]
+fn golden_json_report() {
+    let _serial = serial();
+    let (_, report) = grade_json(&[
+        "--no-bench",
+        "01-demo/passes",
+        "01-demo/fails",
+        "01-demo/aborts",
+        "01-demo/answer",
+        "01-demo/bench-pass",
+        "02-broken",
+    ]);
+    let actual = normalise(report);
+    let golden_path = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden/report.json");
+    let actual_text = serde_json::to_string_pretty(&actual).unwrap() + "\n";
+    if std::env::var_os("UPDATE_GOLDEN").is_some() {
+        std::fs::create_dir_all(golden_path.parent().unwrap()).unwrap();
+        std::fs::write(&golden_path, &actual_text).unwrap();
+    }
+    let golden =
+        std::fs::read_to_string(&golden_path).expect("golden file (UPDATE_GOLDEN=1 makes it)");
+    assert_eq!(
+        actual_text, golden,
+        "the JSON report changed; if on purpose, bump SCHEMA_VERSION when the shape changed and regenerate"
+    );
+}
+
+fn normalise(mut value: Value) -> Value {
+    fn walk(v: &mut Value) {
+        match v {
+            Value::Object(map) => {
+                for (key, item) in map.iter_mut() {
+                    match key.as_str() {
+                        "duration_ms" => *item = Value::from(0),
+                        "cores" => *item = Value::from(0),
+                        "message" => *item = Value::from(scrub(item.as_str().unwrap_or_default())),
+                        _ => walk(item),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(walk),
+            _ => {}
+        }
+    }
+    walk(&mut value);
+    value["machine"]["os"] = Value::from("OS");
+    value["machine"]["arch"] = Value::from("ARCH");
+    value
+}
+
+/// Replaces numbers that change between runs: `thread 'x' (1234)`, `pid 1234`.
+fn scrub(text: &str) -> String {
+    let mut out = String::new();
+    let mut rest = text;
+    while let Some(i) = rest.find(" (") {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + 2..];
+        let digits = after.chars().take_while(char::is_ascii_digit).count();
+        if digits > 0 && after[digits..].starts_with(')') {
+            out.push_str(" (N)");
+            rest = &after[digits + 1..];
+        } else {
+            out.push_str(" (");
+            rest = after;
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// A copy of the fixture's `02-broken` exercise in a fresh git repository: for the
+/// commands that write (progress, reset, watch). It has no dependencies and builds in its
+/// own target directory: cargo hashes path packages by their path inside the workspace,
+/// so sharing the fixture's would mix the two copies' builds.
+fn scratch_course(name: &str) -> PathBuf {
+    let dir = temp_dir(name);
+    let src = fixture();
+    for rel in ["exercises/02-broken", "solutions/02-broken"] {
+        copy_dir(&src.join(rel), &dir.join(rel));
+    }
+    std::fs::write(
+        dir.join("Cargo.toml"),
+        "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\", \"solutions/*\"]\n\n[workspace.package]\nedition = \"2024\"\npublish = false\n\n[workspace.lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(loom)\"] }\n",
+    )
+    .unwrap();
+    for args in [
+        &["init", "-q"][..],
+        &["add", "-A"],
+        &[
+            "-c",
+            "user.name=t",
+            "-c",
+            "user.email=t@t",
+            "commit",
+            "-qm",
+            "starter",
+        ],
+    ] {
+        assert!(
+            Command::new("git")
+                .current_dir(&dir)
+                .args(args)
+                .status()
+                .unwrap()
+                .success()
+        );
+    }
+    dir
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let path = entry.unwrap().path();
+        let dest = to.join(path.file_name().unwrap());
+        if path.is_dir() {
+            copy_dir(&path, &dest);
+        } else {
+            std::fs::copy(&path, &dest).unwrap();
+        }
+    }
+}
+
+fn scratch_xtask(course: &Path, args: &[&str]) -> Command {
+    let mut cmd = xtask(course, args);
+    cmd.env_remove("CARGO_TARGET_DIR");
+    cmd
+}
+
+const FIXED: &str = "//! Fixed.\n\n/// A value.\npub fn value() -> u32 {\n    42\n}\n";
+
+#[test]
+fn progress_survives_a_corrupted_file() {
+    let _serial = serial();
+    let course = scratch_course("progress");
+    let progress = course.join(".course/progress.json");
+    std::fs::create_dir_all(progress.parent().unwrap()).unwrap();
+    std::fs::write(&progress, "{ this is not json").unwrap();
+
+    let output = scratch_xtask(&course, &["list"]).output().unwrap();
+    assert!(output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("could not be read"), "{stderr}");
+    let kept: Vec<_> = std::fs::read_dir(progress.parent().unwrap())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().into_string().unwrap())
+        .filter(|n| n.starts_with("progress.json.corrupt-"))
+        .collect();
+    assert_eq!(kept.len(), 1, "the corrupted file is kept, not lost");
+
+    // Grading rebuilds progress from the results.
+    std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
+    let output = scratch_xtask(&course, &["grade", "-q"]).output().unwrap();
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&output.stdout)
+    );
+    let list = scratch_xtask(&course, &["list"]).output().unwrap();
+    let list = String::from_utf8_lossy(&list.stdout);
+    assert!(
+        list.contains("✓ compiles") && list.contains("1 of 1 tasks passed"),
+        "{list}"
+    );
+}
+
+#[test]
+fn reset_restores_the_starter_and_keeps_a_backup() {
+    let _serial = serial();
+    let course = scratch_course("reset");
+    let lib = course.join("exercises/02-broken/src/lib.rs");
+    let starter = std::fs::read_to_string(&lib).unwrap();
+    std::fs::write(&lib, FIXED).unwrap();
+    std::fs::write(course.join("exercises/02-broken/src/extra.rs"), "// mine\n").unwrap();
+
+    let output = scratch_xtask(&course, &["reset", "02-broken"])
+        .output()
+        .unwrap();
+    assert!(
+        output.status.success(),
+        "{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
+    assert!(!course.join("exercises/02-broken/src/extra.rs").exists());
+    let backups: Vec<PathBuf> = std::fs::read_dir(course.join(".course/backups"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert_eq!(backups.len(), 1);
+    assert_eq!(
+        std::fs::read_to_string(backups[0].join("src/lib.rs")).unwrap(),
+        FIXED
+    );
+    assert_eq!(
+        std::fs::read_to_string(backups[0].join("src/extra.rs")).unwrap(),
+        "// mine\n"
+    );
+
+    // Nothing to do the second time, and no second backup.
+    let again = scratch_xtask(&course, &["reset", "02-broken"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to reset"));
+    assert_eq!(
+        std::fs::read_dir(course.join(".course/backups"))
+            .unwrap()
+            .count(),
+        1
+    );
+}
+
+#[test]
+fn hints_come_one_at_a_time() {
+    let _serial = serial();
+    let course = scratch_course("hints");
+    let first = scratch_xtask(&course, &["hint", "compiles"])
+        .output()
+        .unwrap();
+    let first = String::from_utf8_lossy(&first.stdout).into_owned();
+    assert!(first.contains("Hint 1 of"), "{first}");
+    assert!(!first.contains("Hint 2 of"), "{first}");
+    let all = scratch_xtask(&course, &["hint", "02-broken/compiles", "--all"])
+        .output()
+        .unwrap();
+    assert!(String::from_utf8_lossy(&all.stdout).contains("Hint 1 of"));
+}
+
+#[test]
+fn watch_regrades_when_a_file_is_saved() {
+    let _serial = serial();
+    let course = scratch_course("watch");
+    let mut child = scratch_xtask(&course, &["watch", "02-broken"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let (tx, rx) = mpsc::channel();
+    let stdout = child.stdout.take().unwrap();
+    std::thread::spawn(move || {
+        for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+            if tx.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let wait_for = |needle: &str| -> bool {
+        let deadline = Instant::now() + Duration::from_secs(120);
+        while let Some(left) = deadline.checked_duration_since(Instant::now()) {
+            match rx.recv_timeout(left) {
+                Ok(line) if line.contains(needle) => return true,
+                Ok(_) => {}
+                Err(_) => return false,
+            }
+        }
+        false
+    };
+    let first = wait_for("Watching");
+    std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
+    let regraded = first && wait_for("Everything graded passed");
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(first, "watch never finished its first grade");
+    assert!(regraded, "watch did not re-grade after the save");
+}
+
+#[test]
+fn ctrl_c_stops_every_process_the_grader_started() {
+    let _serial = serial();
+    let pids = temp_dir("ctrl-c");
+    let mut grader = xtask(
+        &fixture(),
+        &["grade", "-q", "--timeout", "600", "01-demo/hung-child"],
+    )
+    .env("FIXTURE_PID_DIR", &pids)
+    .stdout(Stdio::null())
+    .stderr(Stdio::null())
+    .spawn()
+    .unwrap();
+    // Wait until the hung child and its grandchild exist (the fixture may be built first).
+    let deadline = Instant::now() + Duration::from_secs(300);
+    while !(pids.join("child.pid").exists() && pids.join("grandchild.pid").exists()) {
+        assert!(
+            Instant::now() < deadline,
+            "the fixture never started its child"
+        );
+        std::thread::sleep(Duration::from_millis(50));
+    }
+    let interrupted = Command::new("kill")
+        .args(["-INT", &grader.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(interrupted.success());
+    let status = grader.wait().unwrap();
+    assert_eq!(
+        status.code(),
+        Some(130),
+        "the grader exits with 128 + SIGINT"
+    );
+    for name in ["child.pid", "grandchild.pid"] {
+        let pid = read_pid(&pids, name);
+        assert!(is_dead(pid), "{name} ({pid}) survived Ctrl-C");
+    }
+}
