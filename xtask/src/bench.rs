@@ -4,10 +4,11 @@
 //! Ratios measured in the same run cancel out most of what makes absolute times noisy
 //! (a slower machine, a busy neighbour): both sides are slowed alike.
 
+use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
-use anyhow::{Context, Result, bail};
+use anyhow::{Context, Result};
 
 use crate::course::{BenchSpec, Crate};
 use crate::libtest;
@@ -43,8 +44,7 @@ pub fn deadline(spec: &BenchSpec, timeout: Duration) -> Duration {
     Duration::from_secs_f64(2.0 * (spec.warm_up + spec.measure) + 10.0) + timeout
 }
 
-/// Runs the bench binary for the two benchmarks of `spec`, with results written to a
-/// fresh directory under `scratch` (removed afterwards).
+/// Runs the bench binary for the two benchmarks of `spec` and reads their medians.
 pub fn run(
     exe: &Path,
     krate: &Crate,
@@ -52,14 +52,47 @@ pub fn run(
     scratch: &Path,
     deadline: Duration,
 ) -> Result<(Outcome, Option<Measured>)> {
-    let home = scratch.join(format!("bench-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&home);
-    std::fs::create_dir_all(&home).with_context(|| format!("creating {}", home.display()))?;
     let filter = format!(
         "^({}|{})$",
         regex_escape(&spec.candidate),
         regex_escape(&spec.baseline)
     );
+    let settings = Settings {
+        warm_up: spec.warm_up,
+        measure: spec.measure,
+    };
+    let (outcome, medians) = run_filtered(exe, krate, Some(&filter), settings, scratch, deadline)?;
+    let measured = match (medians.get(&spec.candidate), medians.get(&spec.baseline)) {
+        (Some(&candidate_ns), Some(&baseline_ns)) => Some(Measured {
+            candidate_ns,
+            baseline_ns,
+        }),
+        _ => None,
+    };
+    Ok((outcome, measured))
+}
+
+/// Criterion's timing settings, in seconds per benchmark.
+#[derive(Debug, Clone, Copy)]
+pub struct Settings {
+    pub warm_up: f64,
+    pub measure: f64,
+}
+
+/// Runs the bench binary (every benchmark, or those `filter` matches) with results in a
+/// fresh directory under `scratch` (removed afterwards). Returns the median time per
+/// iteration of each benchmark, by id (`group/function`).
+pub fn run_filtered(
+    exe: &Path,
+    krate: &Crate,
+    filter: Option<&str>,
+    settings: Settings,
+    scratch: &Path,
+    deadline: Duration,
+) -> Result<(Outcome, BTreeMap<String, f64>)> {
+    let home = scratch.join(format!("bench-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&home);
+    std::fs::create_dir_all(&home).with_context(|| format!("creating {}", home.display()))?;
     let mut cmd = libtest::command(exe, krate);
     cmd.env("CRITERION_HOME", &home).args([
         "--bench",
@@ -67,37 +100,34 @@ pub fn run(
         "--sample-size",
         "20",
         "--warm-up-time",
-        &spec.warm_up.to_string(),
+        &settings.warm_up.to_string(),
         "--measurement-time",
-        &spec.measure.to_string(),
-        &filter,
+        &settings.measure.to_string(),
     ]);
+    cmd.args(filter);
     let outcome = process::run(cmd, deadline)?;
-    let measured = (|| -> Result<Measured> {
-        Ok(Measured {
-            candidate_ns: median_ns(&home, &spec.candidate)?,
-            baseline_ns: median_ns(&home, &spec.baseline)?,
-        })
-    })();
+    let medians = medians(&home);
     let _ = std::fs::remove_dir_all(&home);
-    Ok((outcome, measured.ok()))
+    Ok((outcome, medians))
 }
 
-/// The median time per iteration criterion estimated for benchmark `id`, read from
+/// The median time per iteration criterion estimated for each benchmark, read from
 /// `<home>/**/new/benchmark.json` (which names the benchmark) and `estimates.json`.
-fn median_ns(home: &Path, id: &str) -> Result<f64> {
-    for dir in benchmark_dirs(home) {
+fn medians(home: &Path) -> BTreeMap<String, f64> {
+    let read = |dir: &Path| -> Option<(String, f64)> {
         let about: serde_json::Value =
-            serde_json::from_slice(&std::fs::read(dir.join("benchmark.json"))?)?;
-        if about["full_id"].as_str() == Some(id) {
-            let estimates: serde_json::Value =
-                serde_json::from_slice(&std::fs::read(dir.join("estimates.json"))?)?;
-            return estimates["median"]["point_estimate"]
-                .as_f64()
-                .context("estimates.json has no median");
-        }
-    }
-    bail!("criterion reported no benchmark `{id}`")
+            serde_json::from_slice(&std::fs::read(dir.join("benchmark.json")).ok()?).ok()?;
+        let estimates: serde_json::Value =
+            serde_json::from_slice(&std::fs::read(dir.join("estimates.json")).ok()?).ok()?;
+        Some((
+            about["full_id"].as_str()?.to_owned(),
+            estimates["median"]["point_estimate"].as_f64()?,
+        ))
+    };
+    benchmark_dirs(home)
+        .iter()
+        .filter_map(|d| read(d))
+        .collect()
 }
 
 /// Every `new` folder under `home` that holds a `benchmark.json`.

@@ -22,6 +22,8 @@ pub enum Profile {
     Loom,
     /// Criterion bench targets, optimised.
     Bench,
+    /// A lesson's runnable examples.
+    Examples,
 }
 
 /// The result of one build of several crates.
@@ -71,7 +73,7 @@ impl Build {
 pub fn target_dir(course: &Course, profile: Profile) -> PathBuf {
     match profile {
         Profile::Loom => course.target_dir.join("loom"),
-        Profile::Test | Profile::Bench => course.target_dir.clone(),
+        Profile::Test | Profile::Bench | Profile::Examples => course.target_dir.clone(),
     }
 }
 
@@ -89,6 +91,7 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
             .env("RUSTFLAGS", "--cfg loom")
             .env("CARGO_PROFILE_RELEASE_INCREMENTAL", "true"),
         Profile::Bench => cmd.args(["build", "--profile", "bench", "--benches"]),
+        Profile::Examples => cmd.args(["build", "--examples"]),
     };
     cmd.env("CARGO_TARGET_DIR", target_dir(course, profile))
         .args(["--keep-going", "--message-format=json"])
@@ -126,7 +129,14 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
                 let Some(dir) = crate_dir(artifact.manifest_path.as_std_path(), &dirs) else {
                     continue;
                 };
-                if let Some(exe) = artifact.executable {
+                // `--benches` also builds the library's libtest harness in bench mode:
+                // keep only the kind of target each profile is for.
+                let wanted = match profile {
+                    Profile::Test | Profile::Loom => !artifact.target.is_bench(),
+                    Profile::Bench => artifact.target.is_bench(),
+                    Profile::Examples => artifact.target.is_example(),
+                };
+                if let Some(exe) = artifact.executable.filter(|_| wanted) {
                     let is_lib = artifact.target.kind.iter().any(|k| {
                         matches!(k, TargetKind::Lib | TargetKind::RLib | TargetKind::CDyLib)
                     });

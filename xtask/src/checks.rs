@@ -168,24 +168,26 @@ impl<'a> Runner<'a> {
         };
         let threshold = spec.rule.threshold(self.cores);
         let speedup = measured.speedup();
+        let needs = match spec.max_speedup {
+            Some(max) => format!("needs {threshold:.2}x to {max:.2}x"),
+            None => format!("needs >= {threshold:.2}x"),
+        };
         let verdict = format!(
-            "{} is {speedup:.2}x as fast as {} (needs >= {threshold:.2}x on {} cores); medians {} vs {}",
+            "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {}",
             spec.candidate,
             spec.baseline,
             self.cores,
             bench::human_ns(measured.candidate_ns),
             bench::human_ns(measured.baseline_ns),
         );
-        let status = if speedup >= threshold {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
+        let within = speedup >= threshold && spec.max_speedup.is_none_or(|max| speedup <= max);
+        let status = if within { Status::Pass } else { Status::Fail };
         let measurement = Measurement {
             candidate_ns: measured.candidate_ns,
             baseline_ns: measured.baseline_ns,
             speedup,
             threshold,
+            ceiling: spec.max_speedup,
         };
         Ok((status, verdict, Some(measurement)))
     }

@@ -20,6 +20,26 @@ pub struct Course {
     pub target_dir: PathBuf,
     /// Exercises in the order of their names (`01-threads`, `02-...`).
     pub exercises: Vec<Exercise>,
+    /// Lesson crates that declare speed claims, in the order of their names.
+    pub lessons: Vec<Lesson>,
+}
+
+/// A lesson crate (`[package.metadata.lesson]`): its speed claims are benchmark checks
+/// that `cargo xtask test` verifies, so that every number the book states is measured.
+#[derive(Debug)]
+pub struct Lesson {
+    /// The lesson's folder name (`01-threads`).
+    pub name: String,
+    pub title: String,
+    pub krate: Crate,
+    /// Each claim is a sentence (the check's `claim`) and a benchmark check.
+    pub claims: Vec<Claim>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Claim {
+    pub text: String,
+    pub check: Check,
 }
 
 #[derive(Debug)]
@@ -107,6 +127,8 @@ pub struct BenchSpec {
     pub candidate: String,
     pub baseline: String,
     pub rule: SpeedupRule,
+    /// An upper bound, for claims of *no* speedup (threads under a global lock).
+    pub max_speedup: Option<f64>,
     pub min_cores: usize,
     pub warm_up: f64,
     pub measure: f64,
@@ -149,7 +171,13 @@ impl Course {
     pub fn from_metadata(metadata: &Metadata) -> Result<Course> {
         let root = metadata.workspace_root.clone().into_std_path_buf();
         let mut exercises = Vec::new();
+        let mut lessons = Vec::new();
         for package in metadata.workspace_packages() {
+            if let Some(lesson) = Lesson::from_package(package)
+                .with_context(|| format!("in the lesson manifest of {}", package.manifest_path))?
+            {
+                lessons.push(lesson);
+            }
             if let Some(exercise) = Exercise::from_package(package, metadata)
                 .with_context(|| format!("in the course manifest of {}", package.manifest_path))?
             {
@@ -157,6 +185,7 @@ impl Course {
             }
         }
         exercises.sort_by(|a, b| a.name.cmp(&b.name));
+        lessons.sort_by(|a, b| a.name.cmp(&b.name));
         for pair in exercises.windows(2) {
             if pair[0].name == pair[1].name {
                 bail!("two exercises are named `{}`", pair[0].name);
@@ -166,6 +195,7 @@ impl Course {
             root,
             target_dir: metadata.target_directory.clone().into_std_path_buf(),
             exercises,
+            lessons,
         })
     }
 
@@ -315,6 +345,41 @@ impl Exercise {
     }
 }
 
+impl Lesson {
+    fn from_package(package: &Package) -> Result<Option<Lesson>> {
+        let Some(raw) = package.metadata.get("lesson") else {
+            return Ok(None);
+        };
+        let manifest: RawLesson =
+            serde_json::from_value(raw.clone()).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let krate = Crate::from_package(package);
+        let name = krate
+            .dir
+            .file_name()
+            .and_then(|n| n.to_str())
+            .context("the lesson folder has no UTF-8 name")?
+            .to_owned();
+        let claims = manifest
+            .claims
+            .into_iter()
+            .map(|raw| {
+                let text = raw.claim.clone();
+                let check = Check::from_raw(raw.check)?;
+                if check.kind != CheckKind::Bench {
+                    bail!("claim `{text}` must be a bench check");
+                }
+                Ok(Claim { text, check })
+            })
+            .collect::<Result<Vec<_>>>()?;
+        Ok(Some(Lesson {
+            name,
+            title: manifest.title,
+            krate,
+            claims,
+        }))
+    }
+}
+
 impl Crate {
     fn from_package(package: &Package) -> Crate {
         Crate {
@@ -401,13 +466,20 @@ impl Check {
                 candidate: candidate.clone(),
                 baseline: baseline.clone(),
                 rule,
+                max_speedup: raw.max_speedup,
                 min_cores: raw.min_cores.unwrap_or(default_min_cores),
                 warm_up: raw.warm_up.unwrap_or(0.5),
                 measure: raw.measure.unwrap_or(2.0),
             })
         } else {
-            if raw.candidate.is_some() || raw.baseline.is_some() || raw.min_speedup.is_some() {
-                bail!("`candidate`, `baseline` and `min_speedup` belong to bench checks");
+            if raw.candidate.is_some()
+                || raw.baseline.is_some()
+                || raw.min_speedup.is_some()
+                || raw.max_speedup.is_some()
+            {
+                bail!(
+                    "`candidate`, `baseline`, `min_speedup` and `max_speedup` belong to bench checks"
+                );
             }
             if raw.max_preemptions.is_some() && kind != CheckKind::Loom {
                 bail!("`max_preemptions` belongs to loom checks");
@@ -443,6 +515,35 @@ struct RawManifest {
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
+struct RawLesson {
+    title: String,
+    #[serde(default)]
+    claims: Vec<RawClaim>,
+}
+
+/// A claim is a bench check plus its sentence. (serde's `flatten` would silently accept
+/// misspelt fields, so the sentence is split off by hand and the rest read strictly.)
+struct RawClaim {
+    claim: String,
+    check: RawCheck,
+}
+
+impl<'de> Deserialize<'de> for RawClaim {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        use serde::de::Error;
+        let mut fields = serde_json::Map::deserialize(deserializer)?;
+        let claim = match fields.remove("claim") {
+            Some(serde_json::Value::String(text)) => text,
+            _ => return Err(D::Error::custom("a claim needs `claim = \"the sentence\"`")),
+        };
+        let check =
+            serde_json::from_value(serde_json::Value::Object(fields)).map_err(D::Error::custom)?;
+        Ok(RawClaim { claim, check })
+    }
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
 struct RawTask {
     id: String,
     title: String,
@@ -468,6 +569,7 @@ struct RawCheck {
     candidate: Option<String>,
     baseline: Option<String>,
     min_speedup: Option<RawSpeedup>,
+    max_speedup: Option<f64>,
     min_cores: Option<usize>,
     warm_up: Option<f64>,
     measure: Option<f64>,
@@ -528,6 +630,30 @@ mod tests {
         };
         assert_eq!((b.rule.threshold(1), b.rule.threshold(16)), (3.0, 3.0));
         assert_eq!(b.min_cores, 1);
+    }
+
+    #[test]
+    fn lesson_claims_are_bench_checks_with_a_sentence() {
+        let raw: RawLesson = serde_json::from_value(serde_json::json!({
+            "title": "Threads",
+            "claims": [{
+                "claim": "No speedup under a global lock",
+                "bench": "threads", "candidate": "gil/threads", "baseline": "gil/sequential",
+                "min_speedup": 0.5, "max_speedup": 1.2, "min_cores": 2
+            }]
+        }))
+        .unwrap();
+        let claim = raw.claims.into_iter().next().unwrap();
+        assert_eq!(claim.claim, "No speedup under a global lock");
+        let check = Check::from_raw(claim.check).unwrap();
+        let CheckSpec::Bench(b) = check.spec else {
+            panic!("not a bench spec")
+        };
+        assert_eq!((b.max_speedup, b.min_cores), (Some(1.2), 2));
+        let typo: Result<RawLesson, _> = serde_json::from_value(serde_json::json!({
+            "title": "T", "claims": [{ "claim": "c", "bench": "b", "candidat": "x" }]
+        }));
+        assert!(typo.is_err(), "a misspelt field in a claim is an error");
     }
 
     #[test]

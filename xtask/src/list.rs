@@ -7,6 +7,15 @@ use crate::report::Status;
 
 pub fn list(course: &Course) {
     let progress = Progress::load(&course.root);
+    if !course.lessons.is_empty() {
+        println!("Lessons (read the code, run the examples):");
+        for lesson in &course.lessons {
+            println!(
+                "  {}  {}  — cargo run -p {} --example NAME",
+                lesson.name, lesson.title, lesson.krate.package
+            );
+        }
+    }
     if course.exercises.is_empty() {
         println!("This course has no exercises yet.");
         return;

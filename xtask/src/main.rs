@@ -5,14 +5,17 @@
 //! manifest, cargo missing).
 
 mod bench;
+mod bench_report;
 mod build;
 mod checks;
+mod claims;
 mod course;
 mod grade;
 mod hint;
 mod human;
 mod libtest;
 mod list;
+mod pages;
 mod process;
 mod progress;
 mod report;
@@ -78,15 +81,25 @@ enum Command {
     /// Run the project's tests: formatting, lints, every crate's tests and the course's
     /// invariants (every solution passes, every untouched starter fails).
     Test,
+    /// Write the book's task pages (`book/src/EXERCISE/tasks.md`) from the manifests.
+    BookPages,
+    /// Run lessons' benchmarks and write their measured tables into the book.
+    BenchReport {
+        /// Lesson folder names (default: every lesson).
+        lessons: Vec<String>,
+    },
     /// Maintainers: grade the same tasks N times and count verdicts (benchmark stability).
     Stability {
-        /// `EXERCISE` or `EXERCISE/TASK` names.
+        /// `EXERCISE` or `EXERCISE/TASK` names (with `--claims`: lesson names).
         selection: Vec<String>,
         #[arg(long, default_value_t = 20)]
         runs: usize,
         /// Grade the reference solutions.
         #[arg(long)]
         solutions: bool,
+        /// Check the lessons' speed claims instead of grading exercises.
+        #[arg(long, conflicts_with = "solutions")]
+        claims: bool,
     },
 }
 
@@ -179,20 +192,33 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Test => selftest::run(&course),
+        Command::BookPages => {
+            pages::write(&course)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::BenchReport { lessons } => {
+            bench_report::run(&course, &claims::select(&course, &lessons)?)?;
+            Ok(ExitCode::SUCCESS)
+        }
         Command::Stability {
             selection,
             runs,
             solutions,
+            claims,
         } => {
-            let options = grade_options(
-                selection,
-                solutions,
-                &RunArgs {
+            human::set_quiet(true);
+            if claims {
+                let lessons = claims::select(&course, &selection)?;
+                stability::run(runs, "lesson claims", || claims::check(&course, &lessons))?;
+            } else {
+                let run_args = RunArgs {
                     timeout: 30,
                     no_bench: false,
-                },
-            );
-            stability::run(&course, &options, runs)?;
+                };
+                let options = grade_options(selection, solutions, &run_args);
+                let mode = if solutions { "solutions" } else { "exercises" };
+                stability::run(runs, mode, || grade::grade(&course, &options))?;
+            }
             Ok(ExitCode::SUCCESS)
         }
     }

@@ -118,7 +118,11 @@ pub struct Measurement {
     pub baseline_ns: f64,
     /// `baseline_ns / candidate_ns`.
     pub speedup: f64,
+    /// The least speedup that passes.
     pub threshold: f64,
+    /// The most speedup that passes, for claims of no speedup.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ceiling: Option<f64>,
 }
 
 impl TaskReport {

@@ -2,9 +2,10 @@
 //!
 //! It checks, in order, and goes on after a failure so that one run shows everything:
 //! formatting, clippy, the tests of xtask, lessons and solutions (the workspace's default
-//! members: never the unsolved exercises), and the course's invariants: every exercise has
-//! a solution whose tests are the exercise's own files, every solution passes every task,
-//! and every untouched starter fails every task.
+//! members: never the unsolved exercises), the book's generated task pages are current,
+//! every lesson example runs, every lesson speed claim holds, and the course's invariants:
+//! every exercise has a solution whose tests are the exercise's own files, every solution
+//! passes every task, and every untouched starter fails every task.
 
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -12,8 +13,13 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use cargo_metadata::MetadataCommand;
 
-use crate::course::Course;
+use crate::build::{self, Profile};
+use crate::claims;
+use crate::course::{Course, Crate, Lesson};
 use crate::grade::{self, Options};
+use crate::libtest;
+use crate::pages;
+use crate::process;
 use crate::report::Status;
 
 /// One step of the run: a name and what it does.
@@ -59,6 +65,18 @@ pub fn run(course: &Course) -> Result<ExitCode> {
             Box::new(|| status(cargo(&["test"]))),
         ),
         (
+            "the book's task pages match the manifests",
+            Box::new(|| pages::check_fresh(course)),
+        ),
+        (
+            "every lesson example runs",
+            Box::new(|| examples_run(course)),
+        ),
+        (
+            "every lesson speed claim holds",
+            Box::new(|| claims_hold(course)),
+        ),
+        (
             "solutions use the exercises' own tests",
             Box::new(|| tests_exist_once(course)),
         ),
@@ -95,6 +113,79 @@ pub fn run(course: &Course) -> Result<ExitCode> {
     } else {
         ExitCode::FAILURE
     })
+}
+
+/// Every example of every lesson builds, runs to completion within a minute, exits 0 and
+/// says something (examples print what they show).
+fn examples_run(course: &Course) -> Result<()> {
+    let crates: Vec<&Crate> = course.lessons.iter().map(|l| &l.krate).collect();
+    if crates.is_empty() {
+        return Ok(());
+    }
+    let build = build::build(course, &crates, Profile::Examples)?;
+    let mut problems = Vec::new();
+    for lesson in &course.lessons {
+        let examples = build
+            .executables
+            .get(&lesson.krate.dir)
+            .cloned()
+            .unwrap_or_default();
+        if examples.is_empty() {
+            problems.push(format!(
+                "{}: no examples built{}",
+                lesson.name,
+                build
+                    .failure_for(&lesson.krate, "lib")
+                    .map(|e| format!(":\n{e}"))
+                    .unwrap_or_default()
+            ));
+        }
+        for example in examples {
+            let outcome = process::run(
+                libtest::command(&example.path, &lesson.krate),
+                Duration::from_secs(60),
+            )?;
+            let said_something = !outcome.output.trim().is_empty();
+            eprintln!(
+                "  {} --example {}: {:?}",
+                lesson.krate.package, example.target, outcome.status
+            );
+            if outcome.status != process::Status::Exited(0) || !said_something {
+                problems.push(format!(
+                    "cargo run -p {} --example {}: {:?}\n{}",
+                    lesson.krate.package,
+                    example.target,
+                    outcome.status,
+                    outcome.output.trim()
+                ));
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        bail!(problems.join("\n"))
+    }
+}
+
+/// Every speed claim of every lesson holds on this machine (measured as ratios in one run).
+fn claims_hold(course: &Course) -> Result<()> {
+    let lessons: Vec<&Lesson> = course.lessons.iter().collect();
+    let report = claims::check(course, &lessons)?;
+    let bad: Vec<String> = report
+        .tasks
+        .iter()
+        .filter(|t| t.status.is_failure())
+        .map(|t| {
+            let why = t.checks.first().map(|c| c.message.as_str()).unwrap_or("");
+            format!("{} \"{}\": {why}", t.exercise, t.title)
+        })
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        bail!("claims that do not hold:\n{}", bad.join("\n"))
+    }
 }
 
 fn status(mut cmd: Command) -> Result<()> {

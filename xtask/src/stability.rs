@@ -6,16 +6,15 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use crate::course::Course;
-use crate::grade::{self, Options};
-use crate::human;
+use crate::report::Report;
 
-pub fn run(course: &Course, options: &Options, runs: usize) -> Result<()> {
-    human::set_quiet(true);
+/// Runs `grade` (a grading or a claims check) `runs` times and prints, per check, how
+/// often each verdict came and the spread of measured speedups.
+pub fn run(runs: usize, what: &str, grade: impl Fn() -> Result<Report>) -> Result<()> {
     // (task, check) -> (verdicts, speedups)
     let mut seen: BTreeMap<String, (BTreeMap<&'static str, usize>, Vec<f64>)> = BTreeMap::new();
     for run in 1..=runs {
-        let report = grade::grade(course, options)?;
+        let report = grade()?;
         for task in &report.tasks {
             for check in &task.checks {
                 let key = format!("{} · {} {}", task.full_id(), check.kind, check.name);
@@ -28,15 +27,7 @@ pub fn run(course: &Course, options: &Options, runs: usize) -> Result<()> {
         }
         eprintln!("run {run}/{runs} done");
     }
-    println!(
-        "{runs} runs, {} mode, {} cores",
-        if options.solutions {
-            "solutions"
-        } else {
-            "exercises"
-        },
-        crate::bench::cores()
-    );
+    println!("{runs} runs, {what}, {} cores", crate::bench::cores());
     for (check, (verdicts, mut speedups)) in seen {
         let verdicts: Vec<String> = verdicts
             .iter()
