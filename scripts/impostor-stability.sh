@@ -1,9 +1,9 @@
 #!/usr/bin/env bash
 # Benchmark checks must fail a sequential impostor every time, not only pass the real
 # solution. This grades an exercise's benchmark tasks RUNS times with an impostor in
-# place of the learner's code: a copy of the reference solution whose "parallel" functions
-# run on one thread (scripts/impostors/EXERCISE/, a complete src/ tree). The exercise's
-# own src/ is put back afterwards, also on failure or Ctrl-C.
+# place of the learner's code: the reference solution's src/, overlaid with the files of
+# scripts/impostors/EXERCISE/ (only those that differ: "parallel" functions that run on one
+# thread). The exercise's own src/ is put back afterwards, also on failure or Ctrl-C.
 #
 # Usage: scripts/impostor-stability.sh EXERCISE RUNS TASK...
 #   e.g. scripts/impostor-stability.sh 01-threads 20 chunked-sum letter-frequency
@@ -23,7 +23,9 @@ backup=$(mktemp -d)
 cp -R "$src/." "$backup/"
 restore() { rm -rf "$src"; mkdir -p "$src"; cp -R "$backup/." "$src/"; rm -rf "$backup"; }
 trap restore EXIT
-rm -rf "$src"; mkdir -p "$src"; cp -R "$impostor/." "$src/"
+rm -rf "$src"; mkdir -p "$src"
+cp -R "solutions/$exercise/src/." "$src/"
+cp -R "$impostor/." "$src/"
 
 tasks=()
 for task in "$@"; do tasks+=("$exercise/$task"); done

@@ -172,13 +172,21 @@ impl<'a> Runner<'a> {
             Some(max) => format!("needs {threshold:.2}x to {max:.2}x"),
             None => format!("needs >= {threshold:.2}x"),
         };
+        let rounds: Vec<String> = measured
+            .round_speedups
+            .iter()
+            .map(|r| format!("{r:.2}x"))
+            .collect();
         let verdict = format!(
-            "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {}",
+            "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {} \
+             (the median of {} rounds: {})",
             spec.candidate,
             spec.baseline,
             self.cores,
             bench::human_ns(measured.candidate_ns),
             bench::human_ns(measured.baseline_ns),
+            rounds.len(),
+            rounds.join(", "),
         );
         let within = speedup >= threshold && spec.max_speedup.is_none_or(|max| speedup <= max);
         let status = if within { Status::Pass } else { Status::Fail };

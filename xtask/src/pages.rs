@@ -100,7 +100,8 @@ fn render(exercise: &Exercise) -> String {
                 }
                 CheckSpec::Test { .. } => format!("{} `{}`", check.kind, check.name),
             };
-            let _ = writeln!(md, "- {what} ({} pt)", check.points);
+            let unit = if check.points == 1 { "point" } else { "points" };
+            let _ = writeln!(md, "- {what} ({} {unit})", check.points);
         }
         for (n, hint) in task.hints.iter().enumerate() {
             let _ = write!(

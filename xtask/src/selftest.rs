@@ -239,7 +239,12 @@ fn tests_exist_once(course: &Course) -> Result<()> {
                 .targets
                 .iter()
                 .filter(|t| t.is_test() || t.is_bench())
-                .map(|t| (t.name.clone(), t.src_path.to_string()))
+                // The solution reaches the files as `solutions/NN/../../exercises/NN/...`.
+                .map(|t| {
+                    let path = std::fs::canonicalize(&t.src_path)
+                        .unwrap_or_else(|_| t.src_path.clone().into_std_path_buf());
+                    (t.name.clone(), path.display().to_string())
+                })
                 .collect();
             v.sort();
             v
