@@ -164,6 +164,12 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
             .unwrap();
         assert!(ms < 8_000, "{hung} took {ms} ms with a 5 s deadline");
     }
+    // After a check of a task timed out, its later checks are not run.
+    let later = &task(&report, "01-demo/deadlocks")["checks"][1];
+    assert_eq!(later["status"], "timeout", "{later}");
+    let why = later["message"].as_str().unwrap();
+    assert!(why.starts_with("not run: test `hangs::deadlock`"), "{why}");
+    assert!(later["duration_ms"].as_u64().unwrap() < 1_000);
     assert_eq!(status(&report, "01-demo/leaks-child"), "pass");
     assert!(message(&report, "01-demo/leaks-child").contains("left 1 process(es) running"));
     assert_eq!(status(&report, "01-demo/aborts"), "crashed");
