@@ -111,8 +111,12 @@ fn render(lesson: &Lesson, medians: &BTreeMap<String, f64>, machine: &str) -> St
             let (shown, holds) = match measured {
                 _ if cores < spec.min_cores => ("—".to_owned(), "needs more cores"),
                 Some(r) => {
-                    let ok = r >= low && spec.max_speedup.is_none_or(|h| r <= h);
-                    (format!("{r:.2}×"), if ok { "yes" } else { "**no**" })
+                    let holds = if spec.holds(r, cores) {
+                        "yes"
+                    } else {
+                        "**no**"
+                    };
+                    (format!("{r:.2}×"), holds)
                 }
                 None => ("—".to_owned(), "not measured"),
             };

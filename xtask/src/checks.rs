@@ -188,8 +188,11 @@ impl<'a> Runner<'a> {
             rounds.len(),
             rounds.join(", "),
         );
-        let within = speedup >= threshold && spec.max_speedup.is_none_or(|max| speedup <= max);
-        let status = if within { Status::Pass } else { Status::Fail };
+        let status = if spec.holds(speedup, self.cores) {
+            Status::Pass
+        } else {
+            Status::Fail
+        };
         let measurement = Measurement {
             candidate_ns: measured.candidate_ns,
             baseline_ns: measured.baseline_ns,

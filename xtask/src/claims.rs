@@ -8,7 +8,7 @@ use anyhow::Result;
 
 use crate::bench;
 use crate::build::{self, Profile};
-use crate::checks::Runner;
+use crate::checks::{self, Runner};
 use crate::course::{Course, Crate, Lesson};
 use crate::human;
 use crate::report::{Report, TaskReport};
@@ -59,7 +59,7 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Result<Report> {
             ));
         }
     }
-    let _ = std::fs::remove_dir_all(&scratch);
+    checks::clean_scratch(&scratch);
     Ok(Report::new(false, cores, tasks))
 }
 

@@ -143,6 +143,14 @@ pub enum SpeedupRule {
     PerCore { per_core: f64, max_cores: usize },
 }
 
+impl BenchSpec {
+    /// Does a measured `speedup` meet this check on a machine with `cores` cores? The one
+    /// rule for graded benchmarks, lesson claims and the book's measured tables.
+    pub fn holds(&self, speedup: f64, cores: usize) -> bool {
+        speedup >= self.rule.threshold(cores) && self.max_speedup.is_none_or(|max| speedup <= max)
+    }
+}
+
 impl SpeedupRule {
     pub fn threshold(self, cores: usize) -> f64 {
         match self {
@@ -620,6 +628,20 @@ mod tests {
         assert_eq!(b.min_cores, 2);
         assert_eq!(b.rule.threshold(2), 1.4);
         assert_eq!(b.rule.threshold(64), 0.7 * 4.0);
+    }
+
+    #[test]
+    fn a_speedup_holds_between_the_threshold_and_the_ceiling() {
+        let c = check(serde_json::json!({
+            "bench": "b", "candidate": "g/gil", "baseline": "g/seq",
+            "min_speedup": 0.5, "max_speedup": 1.2
+        }))
+        .unwrap();
+        let CheckSpec::Bench(b) = c.spec else {
+            panic!("not a bench spec")
+        };
+        assert!(b.holds(0.92, 2) && b.holds(0.5, 2) && b.holds(1.2, 2));
+        assert!(!b.holds(0.49, 2) && !b.holds(1.9, 2));
     }
 
     #[test]

@@ -159,43 +159,30 @@ pub fn cpu_free_threads(values: &[u64], threads: usize) -> u64 {
 // ANCHOR_END: cpu_jobs
 
 // ANCHOR: io_on_threads
-/// Calls `wait(latency)` for each latency, each on its own thread, and returns the results
-/// in the order of `latencies`. With `Some(gil)`, each thread runs like a CPython thread
-/// doing blocking I/O: it holds the GIL, releases it for the blocking call, and takes it
-/// back to handle the reply.
-pub fn io_on_threads<T, F>(latencies: &[Duration], gil: Option<&Gil>, wait: F) -> Vec<T>
+/// Calls `wait(latency)` for each latency, each on its own thread, with the threads
+/// behaving like CPython threads doing blocking I/O: each holds the GIL, releases it for
+/// the blocking call, and takes it back to handle the reply. Returns the results in the
+/// order of `latencies`.
+///
+/// It is [`io_bound::fetch_threaded_with`], the same threads as without a GIL, with only
+/// the taking and releasing of the GIL added around each wait.
+pub fn io_on_threads<T, F>(latencies: &[Duration], gil: &Gil, wait: F) -> Vec<T>
 where
     F: Fn(Duration) -> T + Sync,
     T: Send,
 {
-    let wait = &wait;
-    thread::scope(|s| {
-        let handles: Vec<_> = latencies
-            .iter()
-            .map(|&latency| {
-                s.spawn(move || {
-                    // A CPython thread needs the GIL to run the Python code that builds its
-                    // request, so it first waits for its turn...
-                    let held = gil.map(Gil::acquire);
-                    // ...and the C code of the blocking call releases the GIL before it
-                    // blocks (`Py_BEGIN_ALLOW_THREADS`).
-                    drop(held);
-                    let reply = wait(latency);
-                    // After the call, the thread needs the GIL back before it may touch a
-                    // Python object again (`Py_END_ALLOW_THREADS`), to handle the reply.
-                    let _held = gil.map(Gil::acquire);
-                    reply
-                })
-            })
-            .collect();
-        handles
-            .into_iter()
-            .map(|handle| {
-                handle
-                    .join()
-                    .unwrap_or_else(|p| std::panic::resume_unwind(p))
-            })
-            .collect()
+    io_bound::fetch_threaded_with(latencies, |latency| {
+        // A CPython thread needs the GIL to run the Python code that builds its request,
+        // so it first waits for its turn...
+        let held = gil.acquire();
+        // ...and the C code of the blocking call releases the GIL before it blocks
+        // (`Py_BEGIN_ALLOW_THREADS`).
+        drop(held);
+        let reply = wait(latency);
+        // After the call, the thread needs the GIL back before it may touch a Python
+        // object again (`Py_END_ALLOW_THREADS`), to handle the reply.
+        let _held = gil.acquire();
+        reply
     })
 }
 // ANCHOR_END: io_on_threads
@@ -204,6 +191,6 @@ where
 /// The simulated fetches of [`crate::io_bound`], one thread each, under the GIL: the GIL
 /// is released while each thread waits, so the waits overlap as they do without a GIL.
 pub fn io_gil_threads(gil: &Gil, latencies: &[Duration]) -> Vec<Reply> {
-    io_on_threads(latencies, Some(gil), io_bound::simulated_fetch)
+    io_on_threads(latencies, gil, io_bound::simulated_fetch)
 }
 // ANCHOR_END: io_job

@@ -134,7 +134,7 @@ fn under_the_gil_io_waits_still_overlap() {
     let gil = Gil::new();
     let latencies = vec![Duration::from_millis(1); THREADS];
     let rendezvous = Rendezvous::new(THREADS);
-    let met = io_on_threads(&latencies, Some(&gil), |_| rendezvous.arrive());
+    let met = io_on_threads(&latencies, &gil, |_| rendezvous.arrive());
     assert_eq!(met, [true; THREADS]);
 }
 
