@@ -6,15 +6,20 @@
 
 mod bench;
 mod bench_report;
+mod book;
 mod build;
+mod chart;
 mod checks;
 mod claims;
 mod course;
 mod grade;
+mod handouts;
 mod hint;
 mod human;
 mod libtest;
 mod list;
+mod listings;
+mod measured;
 mod pages;
 mod process;
 mod progress;
@@ -22,6 +27,8 @@ mod report;
 mod reset;
 mod selftest;
 mod stability;
+mod template;
+mod tools;
 mod tree;
 mod watch;
 
@@ -81,9 +88,27 @@ enum Command {
     /// Run the project's tests: formatting, lints, every crate's tests and the course's
     /// invariants (every solution passes, every untouched starter fails).
     Test,
-    /// Write the book's task pages (`book/src/EXERCISE/tasks.md`) from the manifests.
+    /// Build the book (into `target/book`) with the pinned mdBook, installed on first use.
+    Book {
+        /// Serve it on http://localhost:3000 instead, rebuilding on every change.
+        #[arg(long)]
+        serve: bool,
+        /// Write it here instead of `target/book`.
+        #[arg(long, value_name = "DIR")]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Write one printable page per lesson (into `target/handouts`): HTML, and PDF where
+    /// Chromium is installed.
+    Handouts {
+        /// Write them here instead of `target/handouts`.
+        #[arg(long, value_name = "DIR")]
+        dest_dir: Option<PathBuf>,
+    },
+    /// Write the book's generated pages: task pages from the manifests, measured tables and
+    /// charts from `measured.json`, pages from `book/templates`.
     BookPages,
-    /// Run lessons' benchmarks and write their measured tables into the book.
+    /// Run lessons' benchmarks, record them in `book/src/LESSON/measured.json` and regenerate
+    /// the pages that show them.
     BenchReport {
         /// Lesson folder names (default: every lesson).
         lessons: Vec<String>,
@@ -140,13 +165,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     process::init();
-    match run(cli) {
+    let code = match run(cli) {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
-    }
+    };
+    process::wait_if_interrupted();
+    code
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -192,6 +219,23 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::Test => selftest::run(&course),
+        Command::Book { serve, dest_dir } => {
+            let dest = dest_dir.unwrap_or_else(|| book::default_dest(&course));
+            if serve {
+                book::serve(&course, &dest)?;
+            } else {
+                let first = book::build(&course, &dest)?;
+                println!("the book is at {}", first.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::Handouts { dest_dir } => {
+            let dest = dest_dir.unwrap_or_else(|| handouts::default_dest(&course));
+            for path in handouts::write(&course, &dest)? {
+                println!("wrote {}", path.display());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
         Command::BookPages => {
             pages::write(&course)?;
             Ok(ExitCode::SUCCESS)

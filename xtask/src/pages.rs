@@ -1,52 +1,123 @@
-//! Book pages generated from the exercise manifests: `book/src/EXERCISE/tasks.md` lists
-//! each task, how to grade it, its checks and its hints (folded, so they are not read by
-//! accident). The manifest is the one source; `cargo xtask test` fails when a committed
-//! page no longer matches it.
+//! The book's generated pages, each made from one source, so that nothing in them is typed
+//! by hand and nothing can drift from what it describes:
+//! - `book/src/EXERCISE/tasks.md`, from the exercise's manifest: each task, how to grade it,
+//!   its checks and its hints (folded, so they are not read by accident);
+//! - `book/src/LESSON/measured.md` and `measured.svg`, from the lesson's `measured.json`
+//!   (written by `cargo xtask bench-report`): the table, the chart and the claims;
+//! - `book/src/X.md` for each template `book/templates/X.md`: pages that quote measured
+//!   numbers from several lessons (the closing comparison), see `template`.
+//!
+//! `cargo xtask book-pages` writes them; `cargo xtask test` fails when a committed page no
+//! longer matches its source.
 
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::path::PathBuf;
 
 use anyhow::{Context, Result, bail};
 
+use crate::chart;
 use crate::course::{CheckSpec, Course, Exercise, SpeedupRule};
+use crate::measured::{self, Measured};
+use crate::template;
 
-/// Where the page of `exercise` lives.
-fn path(course: &Course, exercise: &Exercise) -> PathBuf {
-    course
-        .root
-        .join("book/src")
-        .join(&exercise.name)
-        .join("tasks.md")
+/// A generated page: where it goes and what it says.
+struct Page {
+    path: PathBuf,
+    text: String,
 }
 
-/// Writes every exercise's page.
+/// Every generated page of the book, rendered from its source now.
+fn all(course: &Course) -> Result<Vec<Page>> {
+    let src = course.root.join("book/src");
+    let mut pages: Vec<Page> = course
+        .exercises
+        .iter()
+        .map(|e| Page {
+            path: src.join(&e.name).join("tasks.md"),
+            text: render(e),
+        })
+        .collect();
+    let mut records = BTreeMap::new();
+    for lesson in &course.lessons {
+        let Some(measured) = measured::load(course, &lesson.name)? else {
+            if lesson.claims.is_empty() {
+                continue;
+            }
+            bail!(
+                "lesson {0} has not been measured yet (no book/src/{0}/measured.json): run \
+                 `cargo xtask bench-report {0}`",
+                lesson.name
+            );
+        };
+        let dir = measured::dir(course, &lesson.name);
+        let title = format!("{}: median time per benchmark", lesson.title);
+        pages.push(Page {
+            path: dir.join("measured.svg"),
+            text: chart::render(&title, &measured),
+        });
+        pages.push(Page {
+            path: dir.join("measured.md"),
+            text: measured::render_page(lesson, &measured),
+        });
+        records.insert(lesson.name.clone(), measured);
+    }
+    pages.extend(templates(course, &records)?);
+    Ok(pages)
+}
+
+/// The pages made from `book/templates/*.md`.
+fn templates(course: &Course, records: &BTreeMap<String, Measured>) -> Result<Vec<Page>> {
+    let dir = course.root.join("book/templates");
+    let Ok(entries) = std::fs::read_dir(&dir) else {
+        return Ok(Vec::new());
+    };
+    let mut pages = Vec::new();
+    for entry in entries {
+        let path = entry?.path();
+        if path.extension().is_none_or(|e| e != "md") {
+            continue;
+        }
+        let name = path.file_name().expect("a file").to_string_lossy();
+        let source = std::fs::read_to_string(&path)
+            .with_context(|| format!("reading {}", path.display()))?;
+        let text = template::render(&source, records)
+            .with_context(|| format!("in book/templates/{name}"))?;
+        pages.push(Page {
+            path: course.root.join("book/src").join(&*name),
+            text,
+        });
+    }
+    pages.sort_by(|a, b| a.path.cmp(&b.path));
+    Ok(pages)
+}
+
+/// Writes every generated page that differs from what is on disk.
 pub fn write(course: &Course) -> Result<()> {
-    for exercise in &course.exercises {
-        let path = path(course, exercise);
-        std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-        std::fs::write(&path, render(exercise))
-            .with_context(|| format!("writing {}", path.display()))?;
-        println!(
-            "wrote {}",
-            path.strip_prefix(&course.root).unwrap_or(&path).display()
-        );
+    for page in all(course)? {
+        if std::fs::read_to_string(&page.path).ok().as_ref() == Some(&page.text) {
+            continue;
+        }
+        std::fs::create_dir_all(page.path.parent().expect("has a parent"))?;
+        std::fs::write(&page.path, &page.text)
+            .with_context(|| format!("writing {}", page.path.display()))?;
+        println!("wrote {}", measured::shown(course, &page.path));
     }
     Ok(())
 }
 
-/// Fails when a committed page differs from what the manifest gives now.
+/// Fails when a committed page differs from what its source gives now.
 pub fn check_fresh(course: &Course) -> Result<()> {
-    let stale: Vec<String> = course
-        .exercises
-        .iter()
-        .filter(|e| std::fs::read_to_string(path(course, e)).ok() != Some(render(e)))
-        .map(|e| e.name.clone())
+    let stale: Vec<String> = all(course)?
+        .into_iter()
+        .filter(|p| std::fs::read_to_string(&p.path).ok().as_ref() != Some(&p.text))
+        .map(|p| measured::shown(course, &p.path))
         .collect();
     if stale.is_empty() {
         Ok(())
     } else {
         bail!(
-            "the task pages of {} do not match their manifests: run `cargo xtask book-pages` and commit",
+            "these generated pages do not match their sources: {}; run `cargo xtask book-pages` and commit",
             stale.join(", ")
         )
     }

@@ -7,7 +7,7 @@
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -42,10 +42,20 @@ pub struct Outcome {
 /// The checks running now, so that Ctrl-C can kill their process trees.
 static RUNNING: Mutex<Vec<(Pid, String)>> = Mutex::new(Vec::new());
 
+/// Held by the Ctrl-C handler from its start until it exits the process. Killing the checks
+/// lets the main thread finish grading; without this it could exit first, with a grading
+/// exit code (1) instead of 130, and without saying it was interrupted.
+static EXITING: Mutex<()> = Mutex::new(());
+static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+
 /// Installs the Ctrl-C / SIGTERM handler and makes the grader a subreaper.
 pub fn init() {
     tree::become_subreaper();
     let _ = ctrlc::set_handler(|| {
+        // Never released: the process exits holding it.
+        let exiting = EXITING.lock().unwrap_or_else(|p| p.into_inner());
+        INTERRUPTED.store(true, Ordering::SeqCst);
+        std::mem::forget(exiting);
         let running = RUNNING.lock().map(|r| r.clone()).unwrap_or_default();
         for (leader, token) in running {
             tree::kill_all(leader, &token);
@@ -53,6 +63,15 @@ pub fn init() {
         eprintln!("\ninterrupted: every process the grader started was stopped");
         std::process::exit(130);
     });
+}
+
+/// Called before the grader exits: after Ctrl-C, waits for the handler, which exits the
+/// process with 130 once every check it killed is gone.
+pub fn wait_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        // Blocks until the handler calls `exit(130)`: it never releases the lock.
+        drop(EXITING.lock());
+    }
 }
 
 /// Runs `command` to completion or until `deadline`, then kills whatever it left behind.

@@ -1,9 +1,10 @@
 //! `cargo xtask test`: the project's tests, as CI runs them (`.ci/run`).
 //!
 //! It checks, in order, and goes on after a failure so that one run shows everything:
-//! formatting, clippy, the tests of xtask, lessons and solutions (the workspace's default
-//! members: never the unsolved exercises), the book's generated task pages are current,
-//! every lesson example runs, every lesson speed claim holds, and the course's invariants:
+//! formatting, clippy, the book's generated pages are current, the book builds (every
+//! listing included from a crate) and so do the handouts, the tests of xtask, lessons and
+//! solutions (the workspace's default members: never the unsolved exercises; among them the
+//! reader tests of the built book in headless Chromium), every lesson example runs, every lesson speed claim holds, and the course's invariants:
 //! every exercise has a solution whose tests are the exercise's own files, every solution
 //! passes every task, and every untouched starter fails every task.
 
@@ -13,10 +14,12 @@ use std::time::{Duration, Instant};
 use anyhow::{Context, Result, bail};
 use cargo_metadata::MetadataCommand;
 
+use crate::book;
 use crate::build::{self, Profile};
 use crate::claims;
 use crate::course::{Course, Crate, Lesson};
 use crate::grade::{self, Options};
+use crate::handouts;
 use crate::libtest;
 use crate::pages;
 use crate::process;
@@ -61,12 +64,20 @@ pub fn run(course: &Course) -> Result<ExitCode> {
             }),
         ),
         (
-            "cargo test (xtask, lessons, solutions)",
-            Box::new(|| status(cargo(&["test"]))),
+            "the book's generated pages match their sources",
+            Box::new(|| pages::check_fresh(course)),
         ),
         (
-            "the book's task pages match the manifests",
-            Box::new(|| pages::check_fresh(course)),
+            "the book builds, every Rust listing included from a crate",
+            Box::new(|| book::build(course, &book::default_dest(course)).map(drop)),
+        ),
+        (
+            "the handouts build",
+            Box::new(|| handouts::write(course, &handouts::default_dest(course)).map(drop)),
+        ),
+        (
+            "cargo test (xtask, lessons, solutions)",
+            Box::new(|| status(cargo(&["test"]))),
         ),
         (
             "every lesson example runs",

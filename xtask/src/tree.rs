@@ -7,6 +7,8 @@
 //! On Linux the grader is also a *child subreaper*: an orphan of a check is re-parented to
 //! the grader instead of init, so the grader can reap it and no zombie is left behind.
 
+use std::time::{Duration, Instant};
+
 use nix::sys::signal::{Signal, kill, killpg};
 use nix::unistd::Pid;
 
@@ -34,9 +36,12 @@ pub fn become_subreaper() {
 /// Returns the processes other than the leader that were found alive.
 pub fn kill_all(leader: Pid, token: &str) -> Vec<Leftover> {
     let mut leftovers: Vec<Leftover> = Vec::new();
-    // A dying process can fork once more before the signal lands, so sweep until a pass
-    // finds nothing alive. Ten passes is far more than any real test needs.
-    for _ in 0..10 {
+    // A dying process can fork once more before the signal lands, and SIGKILL takes effect
+    // only when the kernel next schedules the process (later on a loaded machine), so sweep
+    // until a pass finds nothing alive: on return, everything is dead, not merely signalled.
+    // The deadline only bounds a process stuck in an uninterruptible wait.
+    let deadline = Instant::now() + Duration::from_secs(5);
+    loop {
         // Look before killing, so that what was alive can be reported.
         let found = members(leader, token);
         let alive: Vec<&Proc> = found.iter().filter(|p| !p.zombie).collect();
@@ -51,7 +56,7 @@ pub fn kill_all(leader: Pid, token: &str) -> Vec<Leftover> {
         }
         let _ = killpg(leader, Signal::SIGKILL);
         reap_orphans(leader, &found);
-        if alive.is_empty() {
+        if alive.is_empty() || Instant::now() > deadline {
             break;
         }
         std::thread::yield_now();
