@@ -129,10 +129,13 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
                 let Some(dir) = crate_dir(artifact.manifest_path.as_std_path(), &dirs) else {
                     continue;
                 };
-                // `--benches` also builds the library's libtest harness in bench mode:
-                // keep only the kind of target each profile is for.
+                // `--benches` also builds the library's libtest harness in bench mode, and
+                // `--tests` also builds the package's `[[bin]]`s (tests reach them through
+                // `CARGO_BIN_EXE_*`): keep only the kind of target each profile is for.
                 let wanted = match profile {
-                    Profile::Test | Profile::Loom => !artifact.target.is_bench(),
+                    Profile::Test | Profile::Loom => {
+                        artifact.profile.test && !artifact.target.is_bench()
+                    }
                     Profile::Bench => artifact.target.is_bench(),
                     Profile::Examples => artifact.target.is_example(),
                 };
