@@ -2,7 +2,9 @@
 //! compared as a ratio of their medians against a threshold that depends on the cores.
 //!
 //! Ratios measured in the same run cancel out most of what makes absolute times noisy
-//! (a slower machine, a busy neighbour): both sides are slowed alike.
+//! (a slower machine, a busy neighbour): both sides are slowed alike. What they do not
+//! cancel is load that comes and goes between the two sides, so each round is metered
+//! (`load.rs`), and a round during which other programs were busy is measured again.
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -12,6 +14,7 @@ use anyhow::{Context, Result};
 
 use crate::course::{BenchSpec, Crate};
 use crate::libtest;
+use crate::load;
 use crate::process::{self, Outcome};
 
 /// The cores the grader may count on: `COURSE_CORES` if set (to test the rule), else the
@@ -66,19 +69,33 @@ fn physical_cores() -> Option<usize> {
     None
 }
 
-/// How many times a benchmark check measures its pair. Criterion measures all samples of
-/// one benchmark, then all of the other, so a burst of load from another program can slow
-/// one side only; the verdict uses the round with the median ratio, so that one disturbed
+/// How many rounds a benchmark check judges. Criterion measures all samples of one
+/// benchmark, then all of the other, so a burst of load from another program can slow one
+/// side only; the verdict uses the round with the median ratio, so that one disturbed
 /// round cannot decide it.
 pub const ROUNDS: usize = 3;
 
-/// What one benchmark check measured: the round with the median speedup, and every
-/// round's speedup.
+/// Other programs' use of the CPU, in cores on average, above which a round is set aside
+/// and measured again: a quarter of a core taken for the whole round is enough to slow
+/// one side of a comparison of parallel code. (A compiler running under `nice` beside the
+/// grader takes little while the benchmark keeps the cores busy, and does not count.)
+pub const BUSY: f64 = 0.25;
+
+/// The most rounds a benchmark check measures while it looks for [`ROUNDS`] quiet ones. If
+/// the machine stays busy, the check judges the quietest rounds it measured, and says so.
+pub const MAX_ROUNDS: usize = 3 * ROUNDS;
+
+/// What one benchmark check measured: the round with the median speedup, every judged
+/// round's speedup, and the rounds set aside because other programs were busy.
 #[derive(Debug)]
 pub struct Measured {
     pub candidate_ns: f64,
     pub baseline_ns: f64,
     pub round_speedups: Vec<f64>,
+    /// Rounds measured in all, and how many of them were quiet (other programs used at
+    /// most [`BUSY`] cores). Fewer than [`ROUNDS`] quiet means busy rounds were judged.
+    pub measured_rounds: usize,
+    pub quiet_rounds: usize,
 }
 
 impl Measured {
@@ -94,8 +111,28 @@ pub fn deadline(spec: &BenchSpec, timeout: Duration) -> Duration {
     Duration::from_secs_f64(2.0 * (spec.warm_up + spec.measure) + 10.0) + timeout
 }
 
-/// Measures the two benchmarks of `spec` in [`ROUNDS`] runs of the bench binary (each with
-/// its own deadline) and keeps the round with the median speedup.
+/// One run of the bench binary: the two medians, and other programs' load meanwhile.
+#[derive(Debug, Clone, Copy, PartialEq)]
+struct Round {
+    candidate_ns: f64,
+    baseline_ns: f64,
+    /// Cores' worth of CPU other programs used during the round (0 where unknown).
+    others: f64,
+}
+
+impl Round {
+    fn speedup(&self) -> f64 {
+        self.baseline_ns / self.candidate_ns
+    }
+
+    fn quiet(&self) -> bool {
+        self.others <= BUSY
+    }
+}
+
+/// Measures the two benchmarks of `spec`, one run of the bench binary per round (each with
+/// its own deadline), until [`ROUNDS`] rounds were quiet or [`MAX_ROUNDS`] were measured,
+/// and keeps the judged round with the median speedup.
 pub fn run(
     exe: &Path,
     krate: &Crate,
@@ -112,26 +149,42 @@ pub fn run(
         warm_up: spec.warm_up,
         measure: spec.measure,
     };
-    let mut rounds: Vec<(f64, f64)> = Vec::new();
+    let mut rounds: Vec<Round> = Vec::new();
     let mut last = None;
-    for _ in 0..ROUNDS {
+    while rounds.len() < MAX_ROUNDS && rounds.iter().filter(|r| r.quiet()).count() < ROUNDS {
+        let meter = load::Meter::start();
         let (outcome, medians) =
             run_filtered(exe, krate, Some(&filter), settings, scratch, deadline)?;
         match (medians.get(&spec.candidate), medians.get(&spec.baseline)) {
-            (Some(&candidate), Some(&baseline)) => rounds.push((candidate, baseline)),
+            (Some(&candidate_ns), Some(&baseline_ns)) => rounds.push(Round {
+                candidate_ns,
+                baseline_ns,
+                others: meter.others().unwrap_or(0.0),
+            }),
             // A crash, a hang or a missing benchmark: no use measuring again.
             _ => return Ok((outcome, None)),
         }
         last = Some(outcome);
     }
-    rounds.sort_by(|a, b| (a.1 / a.0).total_cmp(&(b.1 / b.0)));
-    let (candidate_ns, baseline_ns) = rounds[rounds.len() / 2];
-    let measured = Measured {
-        candidate_ns,
-        baseline_ns,
-        round_speedups: rounds.iter().map(|(c, b)| b / c).collect(),
-    };
-    Ok((last.expect("at least one round ran"), Some(measured)))
+    Ok((last.expect("at least one round ran"), Some(judge(rounds))))
+}
+
+/// The verdict's rounds: the quiet ones if there are [`ROUNDS`] of them, else the
+/// [`ROUNDS`] quietest; and of those, the one with the median speedup.
+fn judge(mut rounds: Vec<Round>) -> Measured {
+    let measured_rounds = rounds.len();
+    let quiet_rounds = rounds.iter().filter(|r| r.quiet()).count();
+    rounds.sort_by(|a, b| a.others.total_cmp(&b.others));
+    rounds.truncate(ROUNDS);
+    rounds.sort_by(|a, b| a.speedup().total_cmp(&b.speedup()));
+    let median = rounds[rounds.len() / 2];
+    Measured {
+        candidate_ns: median.candidate_ns,
+        baseline_ns: median.baseline_ns,
+        round_speedups: rounds.iter().map(Round::speedup).collect(),
+        measured_rounds,
+        quiet_rounds,
+    }
 }
 
 /// Criterion's timing settings, in seconds per benchmark.
@@ -240,6 +293,54 @@ pub fn human_ns(ns: f64) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A round whose candidate took 1 ms and whose baseline took `speedup` ms.
+    fn round(speedup: f64, others: f64) -> Round {
+        Round {
+            candidate_ns: 1e6,
+            baseline_ns: speedup * 1e6,
+            others,
+        }
+    }
+
+    #[test]
+    fn quiet_rounds_are_judged_by_their_median() {
+        let judged = judge(vec![round(4.0, 0.0), round(5.0, 0.1), round(3.0, 0.0)]);
+        assert_eq!(judged.speedup(), 4.0);
+        assert_eq!(judged.round_speedups, [3.0, 4.0, 5.0]);
+        assert_eq!((judged.measured_rounds, judged.quiet_rounds), (3, 3));
+    }
+
+    #[test]
+    fn busy_rounds_are_set_aside_when_enough_rounds_are_quiet() {
+        // Two rounds disturbed by another program (a core taken: the parallel side lost
+        // its advantage), then three quiet ones.
+        let judged = judge(vec![
+            round(0.9, 1.0),
+            round(4.0, 0.0),
+            round(0.5, 0.8),
+            round(4.5, 0.2),
+            round(5.0, 0.0),
+        ]);
+        assert_eq!(judged.round_speedups, [4.0, 4.5, 5.0]);
+        assert_eq!(judged.speedup(), 4.5);
+        assert_eq!((judged.measured_rounds, judged.quiet_rounds), (5, 3));
+    }
+
+    #[test]
+    fn a_machine_that_stays_busy_is_judged_on_its_quietest_rounds() {
+        let rounds: Vec<Round> = (0..MAX_ROUNDS)
+            .map(|i| round(1.0 + i as f64, 2.0 - i as f64 / 10.0))
+            .collect();
+        let judged = judge(rounds);
+        // The last three rounds were the least busy.
+        assert_eq!(judged.round_speedups, [7.0, 8.0, 9.0]);
+        assert_eq!(judged.speedup(), 8.0);
+        assert_eq!(
+            (judged.measured_rounds, judged.quiet_rounds),
+            (MAX_ROUNDS, 0)
+        );
+    }
 
     #[test]
     fn ids_are_escaped_for_criterions_filter() {

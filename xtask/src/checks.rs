@@ -177,7 +177,7 @@ impl<'a> Runner<'a> {
             .iter()
             .map(|r| format!("{r:.2}x"))
             .collect();
-        let verdict = format!(
+        let mut verdict = format!(
             "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {} \
              (the median of {} rounds: {})",
             spec.candidate,
@@ -188,6 +188,23 @@ impl<'a> Runner<'a> {
             rounds.len(),
             rounds.join(", "),
         );
+        let set_aside = measured.measured_rounds - rounds.len();
+        if measured.quiet_rounds < rounds.len() {
+            verdict += &format!(
+                "; only {} of {} rounds were quiet (in the others, other programs kept more \
+                 than {} of a core busy), so the quietest were judged: close other programs \
+                 and grade again for a fair measurement",
+                measured.quiet_rounds,
+                measured.measured_rounds,
+                bench::BUSY,
+            );
+        } else if set_aside > 0 {
+            verdict += &format!(
+                "; {set_aside} more round(s), measured while other programs kept more than \
+                 {} of a core busy, were set aside",
+                bench::BUSY,
+            );
+        }
         let status = if spec.holds(speedup, self.cores) {
             Status::Pass
         } else {
@@ -199,6 +216,8 @@ impl<'a> Runner<'a> {
             speedup,
             threshold,
             ceiling: spec.max_speedup,
+            rounds: measured.measured_rounds,
+            quiet_rounds: measured.quiet_rounds,
         };
         Ok((status, verdict, Some(measurement)))
     }

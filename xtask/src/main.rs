@@ -19,6 +19,7 @@ mod human;
 mod libtest;
 mod list;
 mod listings;
+mod load;
 mod measured;
 mod pages;
 mod process;

@@ -139,15 +139,7 @@ pub fn render_page(lesson: &Lesson, measured: &Measured) -> String {
     );
     // The chart is inlined so that it takes the page's colours and fonts (dark themes too).
     md.push_str("{{#include measured.svg}}\n\n");
-    md.push_str("| benchmark | median time | relative to `sequential` |\n|---|---:|---:|\n");
-    for (id, ns) in &measured.medians_ns {
-        let relative = measured
-            .baseline_of(id)
-            .and_then(|b| measured.speedup(id, &b))
-            .map(|s| format!("{s:.2}× as fast"))
-            .unwrap_or_default();
-        let _ = writeln!(md, "| `{id}` | {} | {relative} |", bench::human_ns(*ns));
-    }
+    md.push_str(&table(measured));
     if !lesson.claims.is_empty() {
         md.push_str("\nThe lesson's claims, checked on the same run:\n\n");
         md.push_str("| claim | measured | required | holds |\n|---|---:|---:|:---:|\n");
@@ -177,6 +169,36 @@ pub fn render_page(lesson: &Lesson, measured: &Measured) -> String {
     md
 }
 
+/// The table of medians: with a column "relative to `sequential`" when some group has a
+/// `sequential` run to compare with; a lesson without one compares its benchmarks in its
+/// claims only, and gets no column to leave empty.
+fn table(measured: &Measured) -> String {
+    let mut table = String::new();
+    let relative_to_sequential = measured
+        .medians_ns
+        .keys()
+        .any(|id| measured.baseline_of(id).is_some());
+    if relative_to_sequential {
+        table.push_str("| benchmark | median time | relative to `sequential` |\n|---|---:|---:|\n");
+    } else {
+        table.push_str("| benchmark | median time |\n|---|---:|\n");
+    }
+    for (id, ns) in &measured.medians_ns {
+        let time = bench::human_ns(*ns);
+        if relative_to_sequential {
+            let relative = measured
+                .baseline_of(id)
+                .and_then(|b| measured.speedup(id, &b))
+                .map(|s| format!("{s:.2}× as fast"))
+                .unwrap_or_default();
+            let _ = writeln!(table, "| `{id}` | {time} | {relative} |");
+        } else {
+            let _ = writeln!(table, "| `{id}` | {time} |");
+        }
+    }
+    table
+}
+
 fn capitalised(word: &str) -> String {
     let mut chars = word.chars();
     chars
@@ -197,4 +219,59 @@ pub fn shown(course: &Course, path: &Path) -> String {
         .unwrap_or(path)
         .display()
         .to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn measured(medians: &[(&str, f64)]) -> Measured {
+        Measured {
+            lesson: "01-mini".to_owned(),
+            date: "2026-11-24".to_owned(),
+            machine: Machine {
+                os: "Linux 6.1.0".to_owned(),
+                arch: "x86_64".to_owned(),
+                cores: 2,
+                cpu: "CPU".to_owned(),
+                rustc: "1.95.0".to_owned(),
+            },
+            warm_up: 1.0,
+            measure: 3.0,
+            medians_ns: medians
+                .iter()
+                .map(|&(id, ns)| (id.to_owned(), ns))
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn the_table_compares_with_sequential_where_a_group_has_one() {
+        let table = table(&measured(&[
+            ("cpu/parallel", 5e6),
+            ("cpu/sequential", 10e6),
+            ("spawn/thread", 1e3),
+        ]));
+        assert_eq!(
+            table,
+            "| benchmark | median time | relative to `sequential` |\n|---|---:|---:|\n\
+             | `cpu/parallel` | 5.00 ms | 2.00× as fast |\n\
+             | `cpu/sequential` | 10.00 ms | 1.00× as fast |\n\
+             | `spawn/thread` | 1.00 µs |  |\n"
+        );
+    }
+
+    #[test]
+    fn a_table_without_sequential_runs_has_no_empty_column() {
+        let table = table(&measured(&[
+            ("counter/atomic", 3e6),
+            ("counter/mutex", 12e6),
+        ]));
+        assert_eq!(
+            table,
+            "| benchmark | median time |\n|---|---:|\n\
+             | `counter/atomic` | 3.00 ms |\n\
+             | `counter/mutex` | 12.00 ms |\n"
+        );
+    }
 }

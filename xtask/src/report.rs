@@ -123,6 +123,13 @@ pub struct Measurement {
     /// The most speedup that passes, for claims of no speedup.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<f64>,
+    /// Rounds measured, and how many of them were quiet (other programs used at most a
+    /// quarter of a core); the verdict judged three. (Absent from reports written before
+    /// rounds were metered.)
+    #[serde(default)]
+    pub rounds: usize,
+    #[serde(default)]
+    pub quiet_rounds: usize,
 }
 
 impl TaskReport {

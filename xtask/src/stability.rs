@@ -6,22 +6,35 @@ use std::collections::BTreeMap;
 
 use anyhow::Result;
 
-use crate::report::Report;
+use crate::report::{Report, Status};
 
 /// Runs `grade` (a grading or a claims check) `runs` times and prints, per check, how
 /// often each verdict came and the spread of measured speedups.
 pub fn run(runs: usize, what: &str, grade: impl Fn() -> Result<Report>) -> Result<()> {
     // (task, check) -> (verdicts, speedups)
     let mut seen: BTreeMap<String, (BTreeMap<&'static str, usize>, Vec<f64>)> = BTreeMap::new();
+    // Benchmark rounds measured, and how many of them other programs left quiet.
+    let (mut rounds, mut quiet) = (0, 0);
+    // What every verdict other than a pass said, by run: what a maintainer reads first.
+    let mut not_passed: Vec<String> = Vec::new();
     for run in 1..=runs {
         let report = grade()?;
         for task in &report.tasks {
             for check in &task.checks {
                 let key = format!("{} · {} {}", task.full_id(), check.kind, check.name);
-                let entry = seen.entry(key).or_default();
+                let entry = seen.entry(key.clone()).or_default();
                 *entry.0.entry(check.status.as_str()).or_default() += 1;
+                if check.status != Status::Pass {
+                    not_passed.push(format!(
+                        "run {run}, {key}: {} — {}",
+                        check.status.as_str(),
+                        check.message.lines().next().unwrap_or_default()
+                    ));
+                }
                 if let Some(m) = check.measurement {
                     entry.1.push(m.speedup);
+                    rounds += m.rounds;
+                    quiet += m.quiet_rounds;
                 }
             }
         }
@@ -44,6 +57,17 @@ pub fn run(runs: usize, what: &str, grade: impl Fn() -> Result<Report>) -> Resul
             );
         }
         println!();
+    }
+    for line in &not_passed {
+        println!("  {line}");
+    }
+    if rounds > 0 {
+        println!(
+            "{rounds} benchmark rounds measured, {quiet} of them quiet; {} set aside or judged \
+             busy because other programs kept more than {} of a core busy",
+            rounds - quiet,
+            crate::bench::BUSY
+        );
     }
     Ok(())
 }

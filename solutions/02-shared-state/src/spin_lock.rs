@@ -1,0 +1,113 @@
+//! Task `spin-lock`: a lock made of one atomic flag, whose waiters spin instead of sleep.
+//!
+//! `locked` is `true` while some thread holds the lock. Taking the lock means changing it
+//! from `false` to `true` in one step (`compare_exchange`), retrying while another thread
+//! holds it; releasing it means storing `false`. That much gives mutual exclusion of the
+//! flag. A *lock* needs more: what the previous holder wrote into the value must be visible
+//! to the next holder. That is what the memory orderings of those two operations are for,
+//! and what this task is about. On an x86 processor, the wrong orderings usually work
+//! anyway; the language does not promise it, ARM processors break it, and loom checks the
+//! language's rules.
+//!
+//! (A spin lock is a teaching device: a waiting thread burns a core, and a thread that is
+//! descheduled while holding the lock makes everyone spin for nothing. Use `Mutex`.)
+
+use std::marker::PhantomData;
+use std::ops::{Deref, DerefMut};
+
+use crate::sync::{AtomicBool, Ordering, UnsafeCell, spin_loop};
+
+/// A lock around a `T`, taken by spinning.
+#[derive(Debug)]
+pub struct SpinLock<T> {
+    locked: AtomicBool,
+    value: UnsafeCell<T>,
+}
+
+/// Proof that this thread holds the lock: it derefs to the value, and dropping it releases
+/// the lock.
+#[derive(Debug)]
+#[must_use = "the lock is released as soon as the guard is dropped"]
+pub struct SpinLockGuard<'a, T> {
+    lock: &'a SpinLock<T>,
+    // The guard hands out `&T` and `&mut T`, so it may be shared with another thread only
+    // if `&mut T` may: only if `T` is `Sync`. Without this marker the guard would be `Sync`
+    // whenever `T` is `Send`, and two threads could share a `SpinLockGuard<Cell<u32>>`.
+    _value: PhantomData<&'a mut T>,
+}
+
+// SAFETY: a `&SpinLock<T>` lets any thread that holds the lock reach the `T`, one thread at
+// a time, and (with the orderings of `lock` and `Drop`) each holder sees everything the
+// previous holder wrote. So sharing the lock moves the `T` from thread to thread: it is
+// sound when `T` may be sent between threads, `T: Send`. `T` need not be `Sync`: no two
+// threads ever reach it at once.
+unsafe impl<T: Send> Sync for SpinLock<T> {}
+
+impl<T> SpinLock<T> {
+    /// An unlocked lock around `value`.
+    pub fn new(value: T) -> SpinLock<T> {
+        SpinLock {
+            locked: AtomicBool::new(false),
+            value: UnsafeCell::new(value),
+        }
+    }
+
+    /// Waits until the lock is free, takes it, and returns the guard.
+    pub fn lock(&self) -> SpinLockGuard<'_, T> {
+        loop {
+            if let Some(guard) = self.try_lock() {
+                return guard;
+            }
+            // A busy wait: tells the processor (and loom, which then runs another thread).
+            spin_loop();
+        }
+    }
+
+    /// Takes the lock if it is free, without waiting; `None` if another thread holds it.
+    pub fn try_lock(&self) -> Option<SpinLockGuard<'_, T>> {
+        // `Acquire` on success pairs with the `Release` store of the guard's `drop`: once
+        // this thread has read the `false` the last holder stored, it also sees everything
+        // that holder wrote to the value before storing it. On failure nothing is taken and
+        // nothing needs to be seen: `Relaxed`.
+        self.locked
+            .compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)
+            .ok()
+            .map(|_| SpinLockGuard {
+                lock: self,
+                _value: PhantomData,
+            })
+    }
+
+    /// The value, once nobody can hold the lock any more.
+    pub fn into_inner(self) -> T {
+        self.value.into_inner()
+    }
+}
+
+impl<T> Deref for SpinLockGuard<'_, T> {
+    type Target = T;
+
+    fn deref(&self) -> &T {
+        // SAFETY: this guard exists only while this thread holds the lock, so no other
+        // thread reaches the value meanwhile; the reference borrows the guard, so it ends
+        // before the guard releases the lock.
+        self.lock.value.with(|value| unsafe { &*value })
+    }
+}
+
+impl<T> DerefMut for SpinLockGuard<'_, T> {
+    fn deref_mut(&mut self) -> &mut T {
+        // SAFETY: as in `deref`; and the guard is borrowed mutably, so this is the only
+        // reference to the value in this thread too.
+        self.lock.value.with_mut(|value| unsafe { &mut *value })
+    }
+}
+
+impl<T> Drop for SpinLockGuard<'_, T> {
+    fn drop(&mut self) {
+        // `Release`: every write this thread made to the value while holding the lock
+        // happens before this store, and so before whatever the next holder does after its
+        // `Acquire` reads it.
+        self.lock.locked.store(false, Ordering::Release);
+    }
+}

@@ -1,0 +1,235 @@
+//! The grader on lesson 02's exercise (`exercises/02-shared-state`): its loom checks fail
+//! a solution whose race no stress test sees, and show loom's report to the learner.
+//! (That the reference solution passes every check, loom's included, is checked by
+//! `cargo xtask test`, which grades every solution.)
+//!
+//! The impostor is the reference solution with its spin lock's two orderings weakened to
+//! `Relaxed` (where `Acquire` and `Release` belong), made by this test from
+//! `solutions/02-shared-state/src/spin_lock.rs`. It still excludes, but one holder's
+//! increment is not guaranteed to be seen by the next, which may then write back a stale
+//! value: a lost update that the language allows and x86 processors never show. Its stress
+//! tests pass there; loom, which checks the language's rules rather than one processor's,
+//! fails it.
+//!
+//! The test builds in the target directory this test binary was built in, so that the
+//! dependencies (loom, trybuild) are compiled once for everything.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// The course's root folder.
+fn course() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the course's root")
+        .to_path_buf()
+}
+
+/// The target directory of this build: the xtask binary is `TARGET/PROFILE/xtask`.
+fn target_dir() -> PathBuf {
+    Path::new(env!("CARGO_BIN_EXE_xtask"))
+        .ancestors()
+        .nth(2)
+        .expect("xtask is built in TARGET/PROFILE")
+        .to_path_buf()
+}
+
+/// `xtask --manifest-path COURSE/Cargo.toml grade --format json ARGS...`, and its report.
+fn grade(course: &Path, args: &[&str]) -> (Output, Value) {
+    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("--manifest-path")
+        .arg(course.join("Cargo.toml"))
+        .args(["grade", "--format", "json"])
+        .args(args)
+        .env("CARGO_TARGET_DIR", target_dir())
+        .env_remove("COURSE_CORES")
+        .env("RUST_BACKTRACE", "0")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
+        panic!(
+            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        )
+    });
+    (output, report)
+}
+
+fn tasks(report: &Value) -> &Vec<Value> {
+    report["tasks"].as_array().expect("the report lists tasks")
+}
+
+fn checks(task: &Value) -> &Vec<Value> {
+    task["checks"].as_array().expect("a task lists its checks")
+}
+
+/// A scratch folder of this test process, removed when dropped.
+struct Scratch(PathBuf);
+
+impl Drop for Scratch {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// A copy of the exercise whose "solution" is the impostor, in a workspace of its own:
+/// the course's root manifest with only the exercise and the impostor as members. The
+/// impostor gets a package name of its own, so that its builds (trybuild's included) never
+/// overwrite the real solution's. (In the system's temporary folder, not in the target
+/// directory: trybuild would not recognise the paths of the compile-fail cases there.)
+fn impostor_course() -> Scratch {
+    let root = course();
+    let scratch =
+        std::env::temp_dir().join(format!("course-lesson-02-impostor-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&scratch);
+    let exercise = scratch.join("exercises/02-shared-state");
+    let impostor = scratch.join("solutions/02-shared-state");
+    copy_dir(&root.join("exercises/02-shared-state"), &exercise);
+    copy_dir(&root.join("solutions/02-shared-state"), &impostor);
+    // The two orderings that make the flag a lock, weakened; nothing else changes, so
+    // loom's report names the solution's own lines.
+    let spin_lock = impostor.join("src/spin_lock.rs");
+    replace(
+        &spin_lock,
+        ".compare_exchange(false, true, Ordering::Acquire, Ordering::Relaxed)",
+        ".compare_exchange(false, true, Ordering::Relaxed, Ordering::Relaxed)",
+    );
+    replace(
+        &spin_lock,
+        ".store(false, Ordering::Release)",
+        ".store(false, Ordering::Relaxed)",
+    );
+    replace(
+        &exercise.join("Cargo.toml"),
+        "solution = \"solution-02-shared-state\"",
+        "solution = \"impostor-02-shared-state\"",
+    );
+    replace(
+        &impostor.join("Cargo.toml"),
+        "name = \"solution-02-shared-state\"",
+        "name = \"impostor-02-shared-state\"",
+    );
+    // The root manifest, with the same dependencies, lints and profiles, and only these
+    // two members.
+    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
+    let manifest: Vec<&str> = manifest
+        .lines()
+        .map(|line| {
+            if line.starts_with("members") {
+                "members = [\"exercises/02-shared-state\", \"solutions/02-shared-state\"]"
+            } else if line.starts_with("default-members") || line.starts_with("exclude") {
+                ""
+            } else {
+                line
+            }
+        })
+        .collect();
+    std::fs::write(scratch.join("Cargo.toml"), manifest.join("\n")).unwrap();
+    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
+    Scratch(scratch)
+}
+
+/// Copies a folder, recreating symbolic links (the solution's `tests/ui`) as links.
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap() {
+        let entry = entry.unwrap();
+        let dest = to.join(entry.file_name());
+        let kind = entry.file_type().unwrap();
+        if kind.is_symlink() {
+            let link = std::fs::read_link(entry.path()).unwrap();
+            std::os::unix::fs::symlink(link, &dest).unwrap();
+        } else if kind.is_dir() {
+            copy_dir(&entry.path(), &dest);
+        } else {
+            std::fs::copy(entry.path(), &dest).unwrap();
+        }
+    }
+}
+
+fn replace(file: &Path, from: &str, to: &str) {
+    let text = std::fs::read_to_string(file).unwrap();
+    assert!(text.contains(from), "{} has no `{from}`", file.display());
+    std::fs::write(file, text.replace(from, to)).unwrap();
+}
+
+#[test]
+fn a_lost_update_that_only_loom_sees_fails_the_task() {
+    let impostor = impostor_course();
+    let (output, report) = grade(&impostor.0, &["--solutions", "02-shared-state/spin-lock"]);
+    assert_eq!(output.status.code(), Some(1), "a failed task: {report:#}");
+    let task = &tasks(&report)[0];
+    assert_eq!(task["task"], "spin-lock");
+    assert_eq!(task["status"], "fail", "{task:#}");
+
+    let loom: Vec<&Value> = checks(task)
+        .iter()
+        .filter(|c| c["kind"] == "loom")
+        .collect();
+    assert!(!loom.is_empty(), "the task has a loom check: {task:#}");
+    for check in &loom {
+        assert_eq!(check["status"], "fail", "{check:#}");
+        let message = check["message"].as_str().unwrap();
+        assert!(
+            message.contains("Causality violation"),
+            "loom's report says what is wrong: {message}"
+        );
+    }
+    // The report a learner sees, as the book shows it (`book/src/02-shared-state/loom.md`).
+    let report = normalise(loom[0]["message"].as_str().unwrap());
+    let saved = course().join("xtask/tests/loom-reports/spin_lock_relaxed.txt");
+    if std::env::var_os("LOOM_REPORTS").is_some_and(|v| v == "overwrite") {
+        std::fs::write(&saved, &report).unwrap();
+    }
+    assert_eq!(
+        report,
+        std::fs::read_to_string(&saved).unwrap_or_default(),
+        "loom's report changed; if the new one is right, save it with LOOM_REPORTS=overwrite"
+    );
+
+    // On x86 the impostor behaves like the real lock (the processor orders these accesses
+    // whatever the program asks), so every other check passes: only loom tells them apart.
+    // Elsewhere (ARM) its stress tests may catch it too.
+    if cfg!(any(target_arch = "x86", target_arch = "x86_64")) {
+        for check in checks(task).iter().filter(|c| c["kind"] != "loom") {
+            assert_eq!(
+                check["status"], "pass",
+                "the impostor passes its stress tests on x86: {check:#}"
+            );
+        }
+    }
+}
+
+/// A report without what changes from run to run or machine to machine: thread ids, the
+/// path of cargo's registry, the note about `RUST_BACKTRACE`.
+fn normalise(report: &str) -> String {
+    let mut out = String::new();
+    for line in report.trim().lines() {
+        if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
+            continue;
+        }
+        let mut line = line.to_owned();
+        // `thread 'a::b' (12345) panicked at`: the number is the OS thread id.
+        if let Some(open) = line.find("' (")
+            && let Some(close) = line[open..].find(") panicked").map(|i| open + i)
+            && line[open + 3..close].bytes().all(|b| b.is_ascii_digit())
+        {
+            line.replace_range(open + 1..close + 1, "");
+        }
+        // `/home/me/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.3/...`
+        if let Some(registry) = line.find("/registry/src/") {
+            let after = registry + "/registry/src/".len();
+            let path_start = line[..registry].rfind(' ').map_or(0, |i| i + 1);
+            if let Some(crate_start) = line[after..].find('/').map(|i| after + i + 1) {
+                line.replace_range(path_start..crate_start, "$CARGO_HOME/registry/src/…/");
+            }
+        }
+        out.push_str(&line);
+        out.push('\n');
+    }
+    out
+}
