@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Benchmark checks must fail a sequential impostor every time, not only pass the real
 # solution. This grades an exercise's benchmark tasks RUNS times with an impostor in
-# place of the learner's code: the reference solution's src/, overlaid with the files of
+# place of the learner's code: the exercise's src/ (whose given files the solution includes
+# by path), overlaid with the reference solution's src/, then with the files of
 # scripts/impostors/EXERCISE/ (only those that differ: "parallel" functions that run on one
 # thread). The exercise's own src/ is put back afterwards, also on failure or Ctrl-C.
 #
@@ -23,7 +24,6 @@ backup=$(mktemp -d)
 cp -R "$src/." "$backup/"
 restore() { rm -rf "$src"; mkdir -p "$src"; cp -R "$backup/." "$src/"; rm -rf "$backup"; }
 trap restore EXIT
-rm -rf "$src"; mkdir -p "$src"
 cp -R "solutions/$exercise/src/." "$src/"
 cp -R "$impostor/." "$src/"
 

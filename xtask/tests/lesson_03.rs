@@ -93,6 +93,17 @@ fn leaky_course() -> PathBuf {
     let src = exercise.join("src");
     copy_dir(&repo.join("solutions/03-processes/src"), &src);
     copy_dir(&repo.join("scripts/impostors/03-processes-leaky"), &src);
+    // The solution includes the exercise's given files by path
+    // (`#[path = "../../../exercises/03-processes/src/work.rs"]`); in this copy they are
+    // beside it, in the same `src/`, where a plain `mod` finds them.
+    let lib = src.join("lib.rs");
+    let text: String = std::fs::read_to_string(&lib)
+        .unwrap()
+        .lines()
+        .filter(|line| !line.starts_with("#[path = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&lib, text).unwrap();
     course
 }
 

@@ -17,6 +17,9 @@ pub mod bank;
 pub mod bounded_queue;
 pub mod spin_lock;
 pub mod stats;
+// The modules the exercise gives (and the learner does not change) are the exercise's own
+// files, included by path: the solution holds only what the learner writes.
+#[path = "../../../exercises/02-shared-state/src/sync.rs"]
 mod sync;
 
 pub use bank::{Bank, TransferError};
