@@ -6,7 +6,7 @@ use std::io::{IsTerminal, Write};
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use crate::course::{Check, Selected};
-use crate::report::{CheckReport, Report, Status};
+use crate::report::{CheckReport, Report, Status, TaskReport};
 
 static QUIET: AtomicBool = AtomicBool::new(false);
 
@@ -84,6 +84,14 @@ pub fn render(report: &Report, hint_command: &str) -> String {
     let mut out = String::new();
     let mut exercise = "";
     let id_width = report.tasks.iter().map(|t| t.task.len()).max().unwrap_or(0);
+    // Points are right-aligned, so that the titles after them line up (`8/8` under `10/10`).
+    let points = |t: &TaskReport| format!("{}/{}", t.points, t.max_points);
+    let points_width = report
+        .tasks
+        .iter()
+        .map(|t| points(t).len())
+        .max()
+        .unwrap_or(0);
     for task in &report.tasks {
         if task.exercise != exercise {
             exercise = &task.exercise;
@@ -99,12 +107,11 @@ pub fn render(report: &Report, hint_command: &str) -> String {
                 .unwrap_or_default(),
         };
         out.push_str(&format!(
-            "  {} {:<id_width$}  {:<13} {}/{} pts  {}{}\n",
+            "  {} {:<id_width$}  {:<13} {:>points_width$} pts  {}{}\n",
             paint(symbol(Some(task.status)), status_code(task.status), on),
             task.task,
             paint(task.status.as_str(), status_code(task.status), on),
-            task.points,
-            task.max_points,
+            points(task),
             task.title,
             reason,
         ));
@@ -155,4 +162,29 @@ fn one_line(message: &str) -> String {
         short.push('…');
     }
     short
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_titles_of_the_scoreboard_line_up_whatever_the_points() {
+        let pass = |points| CheckReport::new("test", "t", points, Status::Pass, String::new());
+        let report = Report::new(
+            true,
+            2,
+            vec![
+                TaskReport::new("05-hybrid", "tuner", "Small", vec![pass(8)]),
+                TaskReport::new("05-hybrid", "pipeline", "Large", vec![pass(10)]),
+            ],
+        );
+        let text = render(&report, "cargo xtask hint");
+        let column = |title: &str| {
+            let line = text.lines().find(|l| l.ends_with(title)).unwrap();
+            line.chars().count() - title.len()
+        };
+        assert_eq!(column("Small"), column("Large"), "{text}");
+        assert!(text.contains(" 8/8 pts  Small"), "{text}");
+    }
 }

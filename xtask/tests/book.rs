@@ -7,16 +7,13 @@
 //! Chromium comes from `scripts/install-chromium.sh` (`.ci/run` runs it). Where it is
 //! missing the reader test says so and passes, except under CI (`CI` set), where it fails.
 
+mod support;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
 use std::time::{Duration, Instant};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .unwrap()
-        .to_path_buf()
-}
+use support::repo;
 
 /// A fresh folder for one test.
 fn scratch(name: &str) -> PathBuf {

@@ -14,58 +14,12 @@
 //! The test builds in the target directory this test binary was built in, so that the
 //! dependencies (loom, trybuild) are compiled once for everything.
 
-use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+mod support;
+
+use std::path::PathBuf;
 
 use serde_json::Value;
-
-/// The course's root folder.
-fn course() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the course's root")
-        .to_path_buf()
-}
-
-/// The target directory of this build: the xtask binary is `TARGET/PROFILE/xtask`.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_xtask"))
-        .ancestors()
-        .nth(2)
-        .expect("xtask is built in TARGET/PROFILE")
-        .to_path_buf()
-}
-
-/// `xtask --manifest-path COURSE/Cargo.toml grade --format json ARGS...`, and its report.
-fn grade(course: &Path, args: &[&str]) -> (Output, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--manifest-path")
-        .arg(course.join("Cargo.toml"))
-        .args(["grade", "--format", "json"])
-        .args(args)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env_remove("COURSE_CORES")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output, report)
-}
-
-fn tasks(report: &Value) -> &Vec<Value> {
-    report["tasks"].as_array().expect("the report lists tasks")
-}
-
-fn checks(task: &Value) -> &Vec<Value> {
-    task["checks"].as_array().expect("a task lists its checks")
-}
+use support::{checks, copy_dir, grade, replace, repo, tasks, workspace};
 
 /// A scratch folder of this test process, removed when dropped.
 struct Scratch(PathBuf);
@@ -82,10 +36,13 @@ impl Drop for Scratch {
 /// overwrite the real solution's. (In the system's temporary folder, not in the target
 /// directory: trybuild would not recognise the paths of the compile-fail cases there.)
 fn impostor_course() -> Scratch {
-    let root = course();
+    let root = repo();
     let scratch =
         std::env::temp_dir().join(format!("course-lesson-02-impostor-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&scratch);
+    workspace(
+        &scratch,
+        &["exercises/02-shared-state", "solutions/02-shared-state"],
+    );
     let exercise = scratch.join("exercises/02-shared-state");
     let impostor = scratch.join("solutions/02-shared-state");
     copy_dir(&root.join("exercises/02-shared-state"), &exercise);
@@ -113,55 +70,14 @@ fn impostor_course() -> Scratch {
         "name = \"solution-02-shared-state\"",
         "name = \"impostor-02-shared-state\"",
     );
-    // The root manifest, with the same dependencies, lints and profiles, and only these
-    // two members.
-    let manifest = std::fs::read_to_string(root.join("Cargo.toml")).unwrap();
-    let manifest: Vec<&str> = manifest
-        .lines()
-        .map(|line| {
-            if line.starts_with("members") {
-                "members = [\"exercises/02-shared-state\", \"solutions/02-shared-state\"]"
-            } else if line.starts_with("default-members") || line.starts_with("exclude") {
-                ""
-            } else {
-                line
-            }
-        })
-        .collect();
-    std::fs::write(scratch.join("Cargo.toml"), manifest.join("\n")).unwrap();
-    std::fs::copy(root.join("Cargo.lock"), scratch.join("Cargo.lock")).unwrap();
     Scratch(scratch)
-}
-
-/// Copies a folder, recreating symbolic links (the solution's `tests/ui`) as links.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let dest = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            let link = std::fs::read_link(entry.path()).unwrap();
-            std::os::unix::fs::symlink(link, &dest).unwrap();
-        } else if kind.is_dir() {
-            copy_dir(&entry.path(), &dest);
-        } else {
-            std::fs::copy(entry.path(), &dest).unwrap();
-        }
-    }
-}
-
-fn replace(file: &Path, from: &str, to: &str) {
-    let text = std::fs::read_to_string(file).unwrap();
-    assert!(text.contains(from), "{} has no `{from}`", file.display());
-    std::fs::write(file, text.replace(from, to)).unwrap();
 }
 
 #[test]
 fn a_lost_update_that_only_loom_sees_fails_the_task() {
     let impostor = impostor_course();
-    let (output, report) = grade(&impostor.0, &["--solutions", "02-shared-state/spin-lock"]);
-    assert_eq!(output.status.code(), Some(1), "a failed task: {report:#}");
+    let (code, report) = grade(&impostor.0, &["--solutions", "02-shared-state/spin-lock"]);
+    assert_eq!(code, Some(1), "a failed task: {report:#}");
     let task = &tasks(&report)[0];
     assert_eq!(task["task"], "spin-lock");
     assert_eq!(task["status"], "fail", "{task:#}");
@@ -181,7 +97,7 @@ fn a_lost_update_that_only_loom_sees_fails_the_task() {
     }
     // The report a learner sees, as the book shows it (`book/src/02-shared-state/loom.md`).
     let report = normalise(loom[0]["message"].as_str().unwrap());
-    let saved = course().join("xtask/tests/loom-reports/spin_lock_relaxed.txt");
+    let saved = repo().join("xtask/tests/loom-reports/spin_lock_relaxed.txt");
     if std::env::var_os("LOOM_REPORTS").is_some_and(|v| v == "overwrite") {
         std::fs::write(&saved, &report).unwrap();
     }

@@ -11,35 +11,15 @@
 //! The test grades them in a course of its own (a workspace under this build's
 //! `CARGO_TARGET_TMPDIR`, holding a copy of the exercise whose `src/` is the reference
 //! solution with those two files in place of the right ones), with the real `xtask`
-//! binary, as a learner would. It shares this build's target directory, so that the
-//! dependencies already built are not built again (see `leaky_course` for what that asks
-//! of the copy).
+//! binary, as a learner would (`support` makes and grades such courses).
+
+mod support;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
-use serde_json::Value;
-
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is a folder of the repository")
-        .to_path_buf()
-}
-
-/// Copies the folder `from` into `to`, recursively (files and folders only).
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        if entry.file_type().unwrap().is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
+use support::{
+    copy_dir, failed_checks, grade, include_given_files_beside, rename_exercise, repo, workspace,
+};
 
 /// The leaky exercise's name, and its folder in the test's course.
 const LEAKY: &str = "03-processes-leaky";
@@ -48,112 +28,33 @@ const LEAKY: &str = "03-processes-leaky";
 /// overlaid with the leaky files.
 ///
 /// The copy lives in a folder of another name, `exercises/03-processes-leaky`, and its
-/// package has another name: the course shares this build's target directory, and Cargo
-/// names a workspace member's build artifacts after its package and its path inside the
-/// workspace, so a copy at the same path under the same name would overwrite (and could be
-/// mistaken for) the real exercise's build.
+/// package has another name, so that its build is never mistaken for the real exercise's
+/// (see `support`).
 fn leaky_course() -> PathBuf {
     let repo = repo();
     let course = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lesson-03-leaky-course");
-    let _ = std::fs::remove_dir_all(&course);
-    std::fs::create_dir_all(&course).unwrap();
-
-    // The workspace manifest: the one member, and everything the repository's manifest
-    // says from `[workspace.package]` on (dependencies, lints, profiles).
-    let root = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap();
-    let shared = root
-        .find("[workspace.package]")
-        .map(|at| &root[at..])
-        .expect("the repository's Cargo.toml has a [workspace.package] table");
-    std::fs::write(
-        course.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [\"exercises/{LEAKY}\"]\n\n{shared}"),
-    )
-    .unwrap();
-    for file in ["Cargo.lock", "rust-toolchain.toml"] {
-        std::fs::copy(repo.join(file), course.join(file)).unwrap();
-    }
+    workspace(&course, &[&format!("exercises/{LEAKY}")]);
 
     let exercise = course.join("exercises").join(LEAKY);
     copy_dir(&repo.join("exercises/03-processes"), &exercise);
-    // Its own package name, and no solution: the course has only this crate.
-    let manifest = std::fs::read_to_string(exercise.join("Cargo.toml")).unwrap();
-    let (name, solution) = (
-        "name = \"exercise-03-processes\"\n",
-        "solution = \"solution-03-processes\"\n",
+    rename_exercise(
+        &exercise,
+        "exercise-03-processes",
+        "leaky-exercise-03-processes",
     );
-    assert!(
-        manifest.contains(name) && manifest.contains(solution),
-        "the exercise's manifest no longer names its package and solution as this test expects"
-    );
-    let renamed = manifest
-        .replacen(name, "name = \"leaky-exercise-03-processes\"\n", 1)
-        .replacen(solution, "", 1);
-    std::fs::write(exercise.join("Cargo.toml"), renamed).unwrap();
     let src = exercise.join("src");
     copy_dir(&repo.join("solutions/03-processes/src"), &src);
     copy_dir(&repo.join("scripts/impostors/03-processes-leaky"), &src);
-    // The solution includes the exercise's given files by path
-    // (`#[path = "../../../exercises/03-processes/src/work.rs"]`); in this copy they are
-    // beside it, in the same `src/`, where a plain `mod` finds them.
-    let lib = src.join("lib.rs");
-    let text: String = std::fs::read_to_string(&lib)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with("#[path = "))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(&lib, text).unwrap();
+    include_given_files_beside(&src);
     course
-}
-
-/// The checks of `task` in `report` that did not pass, with their messages.
-fn failed_checks(report: &Value, task: &str) -> Vec<(String, String)> {
-    let task = report["tasks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .find(|t| t["task"] == task)
-        .unwrap_or_else(|| panic!("no task {task} in the report:\n{report:#}"));
-    assert_eq!(task["status"], "fail", "{task:#}");
-    task["checks"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .filter(|c| c["status"] != "pass" && c["status"] != "skipped")
-        .map(|c| {
-            (
-                c["name"].as_str().unwrap().to_owned(),
-                c["message"].as_str().unwrap().to_owned(),
-            )
-        })
-        .collect()
 }
 
 #[test]
 fn a_solution_that_forgets_to_kill_or_reap_its_workers_fails_the_how_checks() {
     let course = leaky_course();
-    let target = Path::new(env!("CARGO_TARGET_TMPDIR"))
-        .parent()
-        .expect("CARGO_TARGET_TMPDIR is inside the target directory");
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--manifest-path")
-        .arg(course.join("Cargo.toml"))
-        .args(["grade", "--format", "json", "--no-bench"])
-        .args([format!("{LEAKY}/deadline"), format!("{LEAKY}/pool")])
-        .env("CARGO_TARGET_DIR", target)
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let report: Value = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    assert_eq!(output.status.code(), Some(1), "failed tasks: exit code 1");
+    let (deadline, pool) = (format!("{LEAKY}/deadline"), format!("{LEAKY}/pool"));
+    let (code, report) = grade(&course, &["--no-bench", &deadline, &pool]);
+    assert_eq!(code, Some(1), "failed tasks: exit code 1");
 
     // Forgot to kill: every outcome is right, and only the "how" check fails, saying why.
     let deadline = failed_checks(&report, "deadline");

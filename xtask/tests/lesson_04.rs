@@ -17,69 +17,22 @@
 //! graded run's processes have all ended by then (a process of another program still
 //! running, on a busy machine, does not count against the run).
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
 
 use serde_json::Value;
+use support::{checks, copy_dir, grade, repo, tasks, workspace};
 
-fn repo() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask is a folder of the repository")
-        .to_path_buf()
-}
-
-/// The target directory of this build: the xtask binary is `TARGET/PROFILE/xtask`.
-fn target_dir() -> PathBuf {
-    Path::new(env!("CARGO_BIN_EXE_xtask"))
-        .ancestors()
-        .nth(2)
-        .expect("xtask is built in TARGET/PROFILE")
-        .to_path_buf()
-}
-
-/// Copies the folder `from` into `to`, recursively: files (with their permissions),
-/// folders, and symbolic links as links.
-fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if kind.is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
-}
-
-/// A course of two crates, copies of the exercise and its solution, in a workspace of its
-/// own with the repository's dependencies, lints and profiles.
+/// A course of two crates, copies of the exercise and its solution at the same paths, in a
+/// workspace of its own.
 fn scratch_course() -> PathBuf {
     let repo = repo();
     let course = Path::new(env!("CARGO_TARGET_TMPDIR")).join("lesson-04-course");
-    let _ = std::fs::remove_dir_all(&course);
-    std::fs::create_dir_all(&course).unwrap();
-    let root = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap();
-    let shared = root
-        .find("[workspace.package]")
-        .map(|at| &root[at..])
-        .expect("the repository's Cargo.toml has a [workspace.package] table");
-    std::fs::write(
-        course.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/04-ipc\", \"solutions/04-ipc\"]\n\n{shared}"
-        ),
-    )
-    .unwrap();
-    for file in ["Cargo.lock", "rust-toolchain.toml"] {
-        std::fs::copy(repo.join(file), course.join(file)).unwrap();
-    }
-    for crate_dir in ["exercises/04-ipc", "solutions/04-ipc"] {
+    let members = ["exercises/04-ipc", "solutions/04-ipc"];
+    workspace(&course, &members);
+    for crate_dir in members {
         copy_dir(&repo.join(crate_dir), &course.join(crate_dir));
     }
     course
@@ -113,38 +66,6 @@ fn leaked(before: &BTreeSet<String>, after: &BTreeSet<String>) -> Vec<String> {
         .collect()
 }
 
-/// `xtask --manifest-path COURSE/Cargo.toml grade --format json 04-ipc ARGS...`: its exit
-/// code and its report.
-fn grade(course: &Path, args: &[&str]) -> (Option<i32>, Value) {
-    let output = Command::new(env!("CARGO_BIN_EXE_xtask"))
-        .arg("--manifest-path")
-        .arg(course.join("Cargo.toml"))
-        .args(["grade", "--format", "json", "04-ipc"])
-        .args(args)
-        .env("CARGO_TARGET_DIR", target_dir())
-        .env_remove("COURSE_CORES")
-        .env("RUST_BACKTRACE", "0")
-        .stdin(Stdio::null())
-        .output()
-        .unwrap();
-    let report = serde_json::from_slice(&output.stdout).unwrap_or_else(|e| {
-        panic!(
-            "stdout is not JSON ({e}):\n{}\nstderr:\n{}",
-            String::from_utf8_lossy(&output.stdout),
-            String::from_utf8_lossy(&output.stderr)
-        )
-    });
-    (output.status.code(), report)
-}
-
-fn tasks(report: &Value) -> &Vec<Value> {
-    report["tasks"].as_array().expect("the report lists tasks")
-}
-
-fn checks(task: &Value) -> &Vec<Value> {
-    task["checks"].as_array().expect("a task lists its checks")
-}
-
 #[test]
 fn the_solution_passes_the_starter_fails_and_no_segment_is_left() {
     let course = scratch_course();
@@ -152,7 +73,7 @@ fn the_solution_passes_the_starter_fails_and_no_segment_is_left() {
 
     // The reference solution: every task passes. Its benchmark check is skipped here (it
     // needs quiet cores; CI grades it, and `cargo xtask stability` proves it).
-    let (code, report) = grade(&course, &["--solutions", "--no-bench"]);
+    let (code, report) = grade(&course, &["--solutions", "--no-bench", "04-ipc"]);
     let failed: Vec<&Value> = tasks(&report)
         .iter()
         .filter(|t| t["status"] != "pass")
@@ -169,7 +90,7 @@ fn the_solution_passes_the_starter_fails_and_no_segment_is_left() {
     // The untouched starter, benchmark included: every task fails, and no check hangs
     // until its deadline (each `todo!()` panics at once, and the checks reap what they
     // started).
-    let (code, report) = grade(&course, &[]);
+    let (code, report) = grade(&course, &["04-ipc"]);
     assert_eq!(code, Some(1), "failed tasks: exit code 1");
     for task in tasks(&report) {
         assert_eq!(task["status"], "fail", "{task:#}");
