@@ -173,28 +173,26 @@ pub fn render_page(lesson: &Lesson, measured: &Measured) -> String {
 /// `sequential` run to compare with; a lesson without one compares its benchmarks in its
 /// claims only, and gets no column to leave empty.
 fn table(measured: &Measured) -> String {
-    let mut table = String::new();
     let relative_to_sequential = measured
         .medians_ns
         .keys()
         .any(|id| measured.baseline_of(id).is_some());
-    if relative_to_sequential {
-        table.push_str("| benchmark | median time | relative to `sequential` |\n|---|---:|---:|\n");
+    let mut table = if relative_to_sequential {
+        "| benchmark | median time | relative to `sequential` |\n|---|---:|---:|\n".to_owned()
     } else {
-        table.push_str("| benchmark | median time |\n|---|---:|\n");
-    }
+        "| benchmark | median time |\n|---|---:|\n".to_owned()
+    };
     for (id, ns) in &measured.medians_ns {
-        let time = bench::human_ns(*ns);
+        let _ = write!(table, "| `{id}` | {} |", bench::human_ns(*ns));
         if relative_to_sequential {
             let relative = measured
                 .baseline_of(id)
                 .and_then(|b| measured.speedup(id, &b))
                 .map(|s| format!("{s:.2}× as fast"))
                 .unwrap_or_default();
-            let _ = writeln!(table, "| `{id}` | {time} | {relative} |");
-        } else {
-            let _ = writeln!(table, "| `{id}` | {time} |");
+            let _ = write!(table, " {relative} |");
         }
+        table.push('\n');
     }
     table
 }

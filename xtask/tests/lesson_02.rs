@@ -14,6 +14,9 @@
 //! The test builds in the target directory this test binary was built in, so that the
 //! dependencies (loom, trybuild) are compiled once for everything.
 
+// The normaliser of lesson 02's own loom-report test: one rule for every saved report.
+#[path = "../../lessons/02-shared-state/tests/loom_report/mod.rs"]
+mod loom_report;
 mod support;
 
 use std::path::PathBuf;
@@ -96,7 +99,7 @@ fn a_lost_update_that_only_loom_sees_fails_the_task() {
         );
     }
     // The report a learner sees, as the book shows it (`book/src/02-shared-state/loom.md`).
-    let report = normalise(loom[0]["message"].as_str().unwrap());
+    let report = loom_report::normalise(loom[0]["message"].as_str().unwrap());
     let saved = repo().join("xtask/tests/loom-reports/spin_lock_relaxed.txt");
     if std::env::var_os("LOOM_REPORTS").is_some_and(|v| v == "overwrite") {
         std::fs::write(&saved, &report).unwrap();
@@ -118,34 +121,4 @@ fn a_lost_update_that_only_loom_sees_fails_the_task() {
             );
         }
     }
-}
-
-/// A report without what changes from run to run or machine to machine: thread ids, the
-/// path of cargo's registry, the note about `RUST_BACKTRACE`.
-fn normalise(report: &str) -> String {
-    let mut out = String::new();
-    for line in report.trim().lines() {
-        if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
-            continue;
-        }
-        let mut line = line.to_owned();
-        // `thread 'a::b' (12345) panicked at`: the number is the OS thread id.
-        if let Some(open) = line.find("' (")
-            && let Some(close) = line[open..].find(") panicked").map(|i| open + i)
-            && line[open + 3..close].bytes().all(|b| b.is_ascii_digit())
-        {
-            line.replace_range(open + 1..close + 1, "");
-        }
-        // `/home/me/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.3/...`
-        if let Some(registry) = line.find("/registry/src/") {
-            let after = registry + "/registry/src/".len();
-            let path_start = line[..registry].rfind(' ').map_or(0, |i| i + 1);
-            if let Some(crate_start) = line[after..].find('/').map(|i| after + i + 1) {
-                line.replace_range(path_start..crate_start, "$CARGO_HOME/registry/src/…/");
-            }
-        }
-        out.push_str(&line);
-        out.push('\n');
-    }
-    out
 }

@@ -15,6 +15,8 @@
 //! ```
 #![cfg(not(loom))]
 
+mod loom_report;
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -149,9 +151,7 @@ fn outcomes(output: &str) -> BTreeMap<String, bool> {
         .collect()
 }
 
-/// What test `name` printed when it failed, with what changes from run to run or machine
-/// to machine taken out: thread ids, the path of cargo's registry, the note about
-/// `RUST_BACKTRACE` (printed after the first failure only).
+/// What test `name` printed when it failed, normalised (`loom_report`).
 fn report(output: &str, name: &str) -> String {
     let header = format!("---- {name} stdout ----\n");
     let Some(start) = output.find(&header) else {
@@ -163,35 +163,5 @@ fn report(output: &str, name: &str) -> String {
         .filter_map(|marker| body.find(marker))
         .min()
         .unwrap_or(body.len());
-    let mut report = String::new();
-    for line in body[..end].trim().lines() {
-        if line.starts_with("note: run with `RUST_BACKTRACE=1`") {
-            continue;
-        }
-        report.push_str(&normalise(line));
-        report.push('\n');
-    }
-    report
-}
-
-fn normalise(line: &str) -> String {
-    let mut line = line.to_owned();
-    // `thread 'a::b' (12345) panicked at`: the number is the OS thread id.
-    if let Some(open) = line.find("' (")
-        && let Some(close) = line[open..].find(") panicked").map(|i| open + i)
-        && line[open + 3..close].bytes().all(|b| b.is_ascii_digit())
-    {
-        line.replace_range(open + 1..close + 1, "");
-    }
-    // `/home/me/.cargo/registry/src/index.crates.io-1949cf8c6b5b557f/loom-0.7.3/src/...`
-    if let Some(registry) = line.find("/registry/src/") {
-        let path_start = line[..registry].rfind(' ').map_or(0, |i| i + 1);
-        let crate_start = line[registry + "/registry/src/".len()..]
-            .find('/')
-            .map(|i| registry + "/registry/src/".len() + i + 1);
-        if let Some(crate_start) = crate_start {
-            line.replace_range(path_start..crate_start, "$CARGO_HOME/registry/src/…/");
-        }
-    }
-    line
+    loom_report::normalise(&body[..end])
 }

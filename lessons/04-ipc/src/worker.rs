@@ -189,7 +189,7 @@ mod tests {
                 times: 8,
             },
             Task::CreateAndCrash {
-                flink: "/tmp/a link".into(),
+                flink: "segments/a link".into(),
             },
             Task::FileCount {
                 path: "/dev/shm/f".into(),
