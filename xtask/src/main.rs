@@ -28,6 +28,7 @@ mod report;
 mod reset;
 mod selftest;
 mod stability;
+mod submissions;
 mod template;
 mod tools;
 mod tree;
@@ -87,8 +88,28 @@ enum Command {
         from: String,
     },
     /// Run the project's tests: formatting, lints, every crate's tests and the course's
-    /// invariants (every solution passes, every untouched starter fails).
-    Test,
+    /// invariants (every solution passes, every untouched starter fails, a sample of the
+    /// wrong and right submissions comes out as expected).
+    Test {
+        /// Grade every submission of `submissions.toml`, not only a sample.
+        #[arg(long)]
+        all_submissions: bool,
+    },
+    /// Maintainers: grade the wrong and right submissions of the solutions'
+    /// `submissions.toml` (edits of the reference) and print, per submission, expected vs got.
+    Submissions {
+        /// `EXERCISE` or `EXERCISE/TASK` names (default: every exercise).
+        selection: Vec<String>,
+        /// Grade benchmark checks too, and the submissions only a benchmark catches.
+        #[arg(long)]
+        bench: bool,
+        /// Only the first wrong and the first right submission of each exercise.
+        #[arg(long)]
+        sample: bool,
+        /// Deadline of each test process, in seconds.
+        #[arg(long, default_value_t = 60, value_name = "SECS")]
+        timeout: u64,
+    },
     /// Build the book (into `target/book`) with the pinned mdBook, installed on first use.
     Book {
         /// Serve it on http://localhost:3000 instead, rebuilding on every change.
@@ -126,6 +147,8 @@ enum Command {
         /// Check the lessons' speed claims instead of grading exercises.
         #[arg(long, conflicts_with = "solutions")]
         claims: bool,
+        #[command(flatten)]
+        run: RunArgs,
     },
 }
 
@@ -219,7 +242,21 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             reset::reset(&course, &exercise, &from)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test => selftest::run(&course),
+        Command::Test { all_submissions } => selftest::run(&course, all_submissions),
+        Command::Submissions {
+            selection,
+            bench,
+            sample,
+            timeout,
+        } => submissions::run(
+            &course,
+            &submissions::Options {
+                selection,
+                bench,
+                sample,
+                timeout,
+            },
+        ),
         Command::Book { serve, dest_dir } => {
             let dest = dest_dir.unwrap_or_else(|| book::default_dest(&course));
             if serve {
@@ -250,17 +287,14 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             runs,
             solutions,
             claims,
+            run,
         } => {
             human::set_quiet(true);
             if claims {
                 let lessons = claims::select(&course, &selection)?;
                 stability::run(runs, "lesson claims", || claims::check(&course, &lessons))?;
             } else {
-                let run_args = RunArgs {
-                    timeout: 30,
-                    no_bench: false,
-                };
-                let options = grade_options(selection, solutions, &run_args);
+                let options = grade_options(selection, solutions, &run);
                 let mode = if solutions { "solutions" } else { "exercises" };
                 stability::run(runs, mode, || grade::grade(&course, &options))?;
             }

@@ -24,11 +24,12 @@ use crate::libtest;
 use crate::pages;
 use crate::process;
 use crate::report::Status;
+use crate::submissions;
 
 /// One step of the run: a name and what it does.
 type Step<'a> = Box<dyn Fn() -> Result<()> + 'a>;
 
-pub fn run(course: &Course) -> Result<ExitCode> {
+pub fn run(course: &Course, all_submissions: bool) -> Result<ExitCode> {
     let root = &course.root;
     let fixture = root.join("xtask/tests/fixture/Cargo.toml");
     let cargo = |args: &[&str]| {
@@ -98,6 +99,14 @@ pub fn run(course: &Course) -> Result<ExitCode> {
         (
             "every untouched starter fails every task",
             Box::new(|| starters_fail(course)),
+        ),
+        (
+            if all_submissions {
+                "every wrong submission fails, every right one passes"
+            } else {
+                "a sample of wrong and right submissions (--all-submissions: all)"
+            },
+            Box::new(|| submissions_hold(course, all_submissions)),
         ),
     ];
     let (mut passed, mut failed) = (0, 0);
@@ -308,6 +317,43 @@ fn solutions_pass(course: &Course) -> Result<()> {
         Ok(())
     } else {
         bail!("solutions that do not pass:\n{}", bad.join("\n"))
+    }
+}
+
+/// The wrong submissions of `submissions.toml` fail, each caught by its check, and the
+/// right ones pass: all of them (benchmarks included) or a sample without benchmarks.
+fn submissions_hold(course: &Course, all: bool) -> Result<()> {
+    let outcomes = submissions::grade_all(
+        course,
+        &submissions::Options {
+            selection: Vec::new(),
+            bench: all,
+            sample: !all,
+            timeout: 60,
+        },
+    )?;
+    let bad: Vec<String> = outcomes
+        .iter()
+        .filter_map(|o| match &o.verdict {
+            submissions::Verdict::Unexpected(why) => Some(format!(
+                "{}: {}
+{why}",
+                o.submission.exercise, o.submission.name
+            )),
+            _ => None,
+        })
+        .collect();
+    if bad.is_empty() {
+        Ok(())
+    } else {
+        bail!(
+            "submissions that did not come out as expected:
+{}",
+            bad.join(
+                "
+"
+            )
+        )
     }
 }
 

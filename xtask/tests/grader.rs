@@ -663,3 +663,47 @@ fn lesson_claims_are_checked_and_reported_in_the_book() {
         assert!(false_claim.ends_with("| **no** |"), "{false_claim}");
     }
 }
+
+#[test]
+fn wrong_and_right_submissions_are_graded_and_a_wrong_one_that_passes_is_reported() {
+    let _serial = serial();
+    // The fixture's `solutions/01-demo/submissions.toml`: for task `answer`, a wrong
+    // submission its check catches, one it does not (40 + 2 is right), and a right one.
+    let output = xtask(&fixture(), &["submissions", "01-demo/answer"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert_eq!(output.status.code(), Some(1), "{stdout}");
+    let verdict = |name: &str| {
+        stdout
+            .lines()
+            .find(|line| line.ends_with(" s)") && line.contains(name))
+            .unwrap_or_else(|| panic!("no line for {name:?}:\n{stdout}"))
+            .split_whitespace()
+            .next()
+            .unwrap()
+            .to_owned()
+    };
+    assert_eq!(verdict("wrong 01-demo/answer: returns 41"), "ok");
+    assert_eq!(verdict("right 01-demo/answer: computes 42 as 6 * 7"), "ok");
+    assert_eq!(
+        verdict("wrong 01-demo/answer: computes 42 as 40 + 2"),
+        "UNEXPECTED"
+    );
+    assert!(
+        stdout.contains("got: `solve::answer_is_42` pass; task pass"),
+        "{stdout}"
+    );
+    // What the learner who returned 41 reads: the assertion, not the panic's location.
+    assert!(
+        stdout.contains("says: assertion `left == right` failed"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("submissions: 2 as expected, 1 not, 0 not graded"),
+        "{stdout}"
+    );
+    // The edits were applied to a scratch copy: the fixture's solution is untouched.
+    let solution = std::fs::read_to_string(fixture().join("solutions/01-demo/src/lib.rs")).unwrap();
+    assert!(solution.contains("    42\n"), "{solution}");
+}

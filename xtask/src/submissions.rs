@@ -1,0 +1,633 @@
+//! `cargo xtask submissions`: the course's own suite of wrong and right submissions.
+//!
+//! Each solution crate may hold a `submissions.toml`: submissions a learner could write,
+//! each a small edit of the reference solution. A *wrong* one breaks one rule of its task
+//! and names the check that must catch it (and words its message must contain); a *right*
+//! one is written differently from the reference and must pass. The format is documented
+//! in `book/src/reference/submissions.md`.
+//!
+//! They are graded in a scratch course under the target directory: one copy of the
+//! exercise whose `src/` is the solution's, the way a learner's finished exercise looks.
+//! Each submission's edits are applied to that copy, its task is graded by this grader (a
+//! child process, as a learner runs it), and the files are put back before the next one.
+//! One copy for all, edited in place, keeps the rebuilds incremental: a few seconds each.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::Instant;
+
+use anyhow::{Context, Result, bail};
+use serde::Deserialize;
+use serde_json::Value;
+
+use crate::course::{Course, Exercise};
+
+/// The file of submissions in a solution crate.
+pub const FILE: &str = "submissions.toml";
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawFile {
+    #[serde(default)]
+    wrong: Vec<RawSubmission>,
+    #[serde(default)]
+    right: Vec<RawSubmission>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields, rename_all = "kebab-case")]
+struct RawSubmission {
+    task: String,
+    name: String,
+    caught_by: Option<String>,
+    says: Option<String>,
+    #[serde(default)]
+    bench: bool,
+    edit: Vec<Edit>,
+}
+
+/// Replace the one occurrence of `find` in `file` (a path inside the graded crate).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Edit {
+    pub file: String,
+    pub find: String,
+    pub replace: String,
+}
+
+/// What grading a submission must show.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Expect {
+    /// Its task passes.
+    Pass,
+    /// Its task fails, and so does the check `caught_by`, with `says` in its message.
+    Fail {
+        caught_by: String,
+        says: Option<String>,
+    },
+}
+
+#[derive(Debug, Clone)]
+pub struct Submission {
+    pub exercise: String,
+    pub task: String,
+    pub name: String,
+    pub expect: Expect,
+    /// Only a benchmark check can tell: graded only when benchmarks are.
+    pub bench: bool,
+    pub edits: Vec<Edit>,
+}
+
+impl Submission {
+    fn label(&self) -> String {
+        let kind = match self.expect {
+            Expect::Pass => "right",
+            Expect::Fail { .. } => "wrong",
+        };
+        format!("{kind} {}/{}: {}", self.exercise, self.task, self.name)
+    }
+}
+
+/// The submissions of `exercise`, checked against its tasks and checks: a file that names
+/// a task or a check that does not exist is an error, not a submission that passes.
+pub fn load(exercise: &Exercise) -> Result<Vec<Submission>> {
+    let Some(solution) = &exercise.solution else {
+        return Ok(Vec::new());
+    };
+    let path = solution.dir.join(FILE);
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(Vec::new()),
+        Err(e) => return Err(e).with_context(|| format!("reading {}", path.display())),
+    };
+    let raw: RawFile =
+        toml::from_str(&text).with_context(|| format!("reading {}", path.display()))?;
+    let mut found = Vec::new();
+    let kinds = [(false, raw.wrong), (true, raw.right)];
+    for (right, list) in kinds {
+        for s in list {
+            let at = format!("{} ({:?})", path.display(), s.name);
+            let Some(task) = exercise.task(&s.task) else {
+                bail!("{at}: exercise {} has no task {:?}", exercise.name, s.task);
+            };
+            if s.edit.is_empty() {
+                bail!("{at}: a submission needs at least one [[edit]]");
+            }
+            let expect = match (right, s.caught_by, s.says) {
+                (true, None, None) => Expect::Pass,
+                (true, ..) => bail!("{at}: a right submission has no `caught-by` or `says`"),
+                (false, None, _) => bail!("{at}: a wrong submission names its `caught-by` check"),
+                (false, Some(caught_by), says) => {
+                    if !task.checks.iter().any(|c| c.name == caught_by) {
+                        let names: Vec<&str> =
+                            task.checks.iter().map(|c| c.name.as_str()).collect();
+                        bail!(
+                            "{at}: task {} has no check {caught_by:?}; its checks: {names:?}",
+                            task.id
+                        );
+                    }
+                    Expect::Fail { caught_by, says }
+                }
+            };
+            found.push(Submission {
+                exercise: exercise.name.clone(),
+                task: s.task,
+                name: s.name,
+                expect,
+                bench: s.bench,
+                edits: s.edit,
+            });
+        }
+    }
+    Ok(found)
+}
+
+#[derive(Debug, Clone)]
+pub struct Options {
+    /// `EXERCISE` or `EXERCISE/TASK` names; empty means all.
+    pub selection: Vec<String>,
+    /// Grade benchmark checks too, and the submissions only they catch.
+    pub bench: bool,
+    /// Only the first wrong and the first right submission of each exercise.
+    pub sample: bool,
+    /// Deadline of each test process, in seconds.
+    pub timeout: u64,
+}
+
+/// How one submission came out.
+#[derive(Debug)]
+pub struct Outcome {
+    pub submission: Submission,
+    pub verdict: Verdict,
+}
+
+#[derive(Debug, PartialEq)]
+pub enum Verdict {
+    /// As expected; what the learner would read (the catching check's message).
+    AsExpected(String),
+    /// Not as expected, and why.
+    Unexpected(String),
+    /// Not graded: only a benchmark catches it and benchmarks were not run.
+    NeedsBench,
+}
+
+/// Grades the selected submissions and prints, per submission, expected vs got. Exit code
+/// 0 when every graded submission came out as expected.
+pub fn run(course: &Course, options: &Options) -> Result<ExitCode> {
+    let outcomes = grade_all(course, options)?;
+    let unexpected = outcomes
+        .iter()
+        .filter(|o| matches!(o.verdict, Verdict::Unexpected(_)))
+        .count();
+    let skipped = outcomes
+        .iter()
+        .filter(|o| o.verdict == Verdict::NeedsBench)
+        .count();
+    println!(
+        "\nsubmissions: {} as expected, {unexpected} not, {skipped} not graded (need --bench)",
+        outcomes.len() - unexpected - skipped
+    );
+    Ok(if unexpected == 0 {
+        ExitCode::SUCCESS
+    } else {
+        ExitCode::FAILURE
+    })
+}
+
+/// Grades the selected submissions, printing each outcome as it comes.
+pub fn grade_all(course: &Course, options: &Options) -> Result<Vec<Outcome>> {
+    let selected = course.select(&options.selection)?;
+    // The selected tasks, by exercise, in course order.
+    let mut tasks: BTreeMap<&str, Vec<&str>> = BTreeMap::new();
+    for s in &selected {
+        tasks
+            .entry(s.exercise.name.as_str())
+            .or_default()
+            .push(s.task.id.as_str());
+    }
+    let mut outcomes = Vec::new();
+    for exercise in &course.exercises {
+        let Some(chosen) = tasks.get(exercise.name.as_str()) else {
+            continue;
+        };
+        let mut submissions: Vec<Submission> = load(exercise)?
+            .into_iter()
+            .filter(|s| chosen.contains(&s.task.as_str()))
+            .collect();
+        if options.sample {
+            submissions = sample(submissions);
+        }
+        if submissions.is_empty() {
+            continue;
+        }
+        let scratch = Scratch::new(course, exercise)?;
+        for submission in submissions {
+            let started = Instant::now();
+            let verdict = if submission.bench && !options.bench {
+                Verdict::NeedsBench
+            } else {
+                scratch.grade(&submission, options)?
+            };
+            print_outcome(&submission, &verdict, started.elapsed().as_secs_f64());
+            outcomes.push(Outcome {
+                submission,
+                verdict,
+            });
+        }
+        scratch.remove();
+    }
+    Ok(outcomes)
+}
+
+/// The first wrong and the first right submission: a part of the suite that runs in the
+/// time of the project's test command.
+fn sample(submissions: Vec<Submission>) -> Vec<Submission> {
+    let first = |right: bool| {
+        submissions
+            .iter()
+            .find(|s| (s.expect == Expect::Pass) == right && !s.bench)
+            .cloned()
+    };
+    [first(false), first(true)].into_iter().flatten().collect()
+}
+
+fn print_outcome(submission: &Submission, verdict: &Verdict, seconds: f64) {
+    let label = submission.label();
+    match verdict {
+        Verdict::AsExpected(message) => {
+            println!("ok          {label} ({seconds:.0} s)");
+            if let Some(said) = gist(message) {
+                println!("            says: {said}");
+            }
+        }
+        Verdict::Unexpected(why) => {
+            println!("UNEXPECTED  {label} ({seconds:.0} s)");
+            for line in why.lines() {
+                println!("            {line}");
+            }
+        }
+        Verdict::NeedsBench => {
+            println!("not graded  {label} (only a benchmark catches it: --bench)")
+        }
+    }
+}
+
+/// The line of a failure message that says what went wrong: the first one, or the one
+/// after a test's `thread '...' panicked at FILE:LINE:` line.
+fn gist(message: &str) -> Option<&str> {
+    let mut lines = message.lines().map(str::trim).filter(|l| !l.is_empty());
+    let first = lines.next()?;
+    if first.contains("panicked at") {
+        lines.next().or(Some(first))
+    } else {
+        Some(first)
+    }
+}
+
+/// A scratch course with one copy of an exercise whose `src/` is its solution's.
+struct Scratch {
+    root: PathBuf,
+    /// The copy's crate folder.
+    krate: PathBuf,
+    /// The copy's name in the grader's selections (the exercise's own name).
+    exercise: String,
+    /// The course's target directory.
+    target_dir: PathBuf,
+}
+
+impl Scratch {
+    fn new(course: &Course, exercise: &Exercise) -> Result<Scratch> {
+        let solution = exercise
+            .solution
+            .as_ref()
+            .context("submissions are edits of a solution")?;
+        let root = course
+            .target_dir
+            .join("course-submissions")
+            .join(&exercise.name);
+        let krate = root.join("exercises").join(&exercise.name);
+        let _ = std::fs::remove_dir_all(&root);
+        workspace(&course.root, &root, &format!("exercises/{}", exercise.name))?;
+        copy_dir(&exercise.starter.dir, &krate)?;
+        copy_dir(&solution.dir.join("src"), &krate.join("src"))?;
+        include_given_files_beside(&krate.join("src"))?;
+        rename(&krate, &exercise.starter.package)?;
+        Ok(Scratch {
+            root,
+            krate,
+            exercise: exercise.name.clone(),
+            target_dir: course.target_dir.clone(),
+        })
+    }
+
+    /// Applies the submission's edits, grades its task, and puts the files back.
+    fn grade(&self, submission: &Submission, options: &Options) -> Result<Verdict> {
+        let mut originals: Vec<(PathBuf, String)> = Vec::new();
+        let edited = self.apply(&submission.edits, &mut originals);
+        let verdict = match edited {
+            Ok(()) => self.grade_edited(submission, options),
+            Err(e) => Ok(Verdict::Unexpected(format!("{e:#}"))),
+        };
+        for (path, text) in originals.into_iter().rev() {
+            std::fs::write(&path, text).with_context(|| format!("restoring {}", path.display()))?;
+        }
+        verdict
+    }
+
+    fn apply(&self, edits: &[Edit], originals: &mut Vec<(PathBuf, String)>) -> Result<()> {
+        for edit in edits {
+            let path = self.krate.join(&edit.file);
+            let text = std::fs::read_to_string(&path)
+                .with_context(|| format!("the edit's file {} is not in the solution", edit.file))?;
+            let found = text.matches(edit.find.as_str()).count();
+            if found != 1 {
+                bail!(
+                    "the edit's `find` occurs {found} times in {} (it must occur once): \
+                     the solution changed, or the edit is ambiguous:\n{}",
+                    edit.file,
+                    edit.find
+                );
+            }
+            std::fs::write(&path, text.replacen(&edit.find, &edit.replace, 1))?;
+            originals.push((path, text));
+        }
+        Ok(())
+    }
+
+    fn grade_edited(&self, submission: &Submission, options: &Options) -> Result<Verdict> {
+        let exe = std::env::current_exe().context("finding the grader's own program")?;
+        let mut cmd = Command::new(exe);
+        cmd.arg("--manifest-path")
+            .arg(self.root.join("Cargo.toml"))
+            .args(["grade", "--quiet", "--format", "json", "--timeout"])
+            .arg(options.timeout.to_string())
+            .arg(format!("{}/{}", self.exercise, submission.task))
+            .stdin(Stdio::null())
+            // The copy shares the course's builds of its dependencies.
+            .env("CARGO_TARGET_DIR", &self.target_dir)
+            .env("RUST_BACKTRACE", "0");
+        if !options.bench {
+            cmd.arg("--no-bench");
+        }
+        let output = cmd.output().context("running the grader")?;
+        let report: Value = match serde_json::from_slice(&output.stdout) {
+            Ok(report) => report,
+            Err(_) => bail!(
+                "the grader could not grade {} ({}):\n{}",
+                submission.label(),
+                output.status,
+                String::from_utf8_lossy(&output.stderr)
+            ),
+        };
+        Ok(judge(&submission.expect, &report, &submission.task))
+    }
+
+    fn remove(self) {
+        let _ = std::fs::remove_dir_all(&self.root);
+    }
+}
+
+/// Compares what the grader reported for `task` with what the submission expects.
+pub fn judge(expect: &Expect, report: &Value, task: &str) -> Verdict {
+    let Some(task) = report["tasks"]
+        .as_array()
+        .and_then(|tasks| tasks.iter().find(|t| t["task"] == task))
+    else {
+        return Verdict::Unexpected(format!("the report has no task {task}:\n{report:#}"));
+    };
+    let status = task["status"].as_str().unwrap_or("?");
+    let checks = task["checks"].as_array().cloned().unwrap_or_default();
+    let failures: Vec<String> = checks
+        .iter()
+        .filter(|c| !matches!(c["status"].as_str(), Some("pass" | "skipped")))
+        .map(|c| {
+            let first = c["message"]
+                .as_str()
+                .and_then(|m| m.lines().find(|l| !l.trim().is_empty()))
+                .unwrap_or("")
+                .trim();
+            format!(
+                "{} {} ({}): {first}",
+                c["kind"].as_str().unwrap_or("?"),
+                c["name"].as_str().unwrap_or("?"),
+                c["status"].as_str().unwrap_or("?")
+            )
+        })
+        .collect();
+    match expect {
+        Expect::Pass if status == "pass" => Verdict::AsExpected(String::new()),
+        Expect::Pass => Verdict::Unexpected(format!(
+            "expected: the task passes\ngot: {status}\n{}",
+            failures.join("\n")
+        )),
+        Expect::Fail { caught_by, says } => {
+            let caught = checks.iter().find(|c| c["name"] == caught_by.as_str());
+            let caught_status = caught
+                .and_then(|c| c["status"].as_str())
+                .unwrap_or("absent");
+            let message = caught
+                .and_then(|c| c["message"].as_str())
+                .unwrap_or_default();
+            let failed = !matches!(caught_status, "pass" | "skipped" | "absent");
+            let named = says
+                .as_ref()
+                .is_none_or(|words| message.to_lowercase().contains(&words.to_lowercase()));
+            let wanted = format!(
+                "expected: `{caught_by}` fails{}",
+                says.as_ref()
+                    .map(|w| format!(", saying {w:?}"))
+                    .unwrap_or_default()
+            );
+            if failed && named {
+                Verdict::AsExpected(message.to_owned())
+            } else if failed {
+                Verdict::Unexpected(format!(
+                    "{wanted}\ngot: it fails ({caught_status}) without saying it:\n{message}"
+                ))
+            } else {
+                let others = if failures.is_empty() {
+                    "every check passed".to_owned()
+                } else {
+                    failures.join("\n")
+                };
+                Verdict::Unexpected(format!(
+                    "{wanted}\ngot: `{caught_by}` {caught_status}; task {status}\n{others}"
+                ))
+            }
+        }
+    }
+}
+
+/// A new course at `root` whose workspace has the one member `member`, with everything
+/// the course's manifest says from `[workspace.package]` on (dependencies, lints,
+/// profiles), and the course's lock file and toolchain.
+fn workspace(course: &Path, root: &Path, member: &str) -> Result<()> {
+    std::fs::create_dir_all(root)?;
+    let manifest = std::fs::read_to_string(course.join("Cargo.toml"))?;
+    let shared = manifest
+        .find("[workspace.package]")
+        .map(|at| &manifest[at..])
+        .context("the course's Cargo.toml has no [workspace.package] table")?;
+    std::fs::write(
+        root.join("Cargo.toml"),
+        format!("[workspace]\nresolver = \"3\"\nmembers = [{member:?}]\n\n{shared}"),
+    )?;
+    for file in ["Cargo.lock", "rust-toolchain.toml"] {
+        if course.join(file).is_file() {
+            std::fs::copy(course.join(file), root.join(file))?;
+        }
+    }
+    Ok(())
+}
+
+/// Copies the folder `from` into `to`: files, folders, and symbolic links as links.
+fn copy_dir(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
+        let entry = entry?;
+        let target = to.join(entry.file_name());
+        let kind = entry.file_type()?;
+        if kind.is_symlink() {
+            let _ = std::fs::remove_file(&target);
+            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
+        } else if kind.is_dir() {
+            copy_dir(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+/// A solution includes the files its exercise gives by path
+/// (`#[path = "../../../exercises/NN-name/src/work.rs"]`); in the copy they are in the same
+/// folder, where a plain `mod` finds them.
+fn include_given_files_beside(src: &Path) -> Result<()> {
+    let lib = src.join("lib.rs");
+    let text: String = std::fs::read_to_string(&lib)?
+        .lines()
+        .filter(|line| !line.starts_with("#[path = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&lib, text)?;
+    Ok(())
+}
+
+/// Gives the copy names of its own, so that its builds never overwrite the real exercise's:
+/// `exercise-NN-...` becomes `submission-NN-...` in every file (the package, and the worker
+/// program its checks find by name), and the manifest names no solution.
+fn rename(krate: &Path, package: &str) -> Result<()> {
+    let Some(prefix) = package
+        .strip_prefix("exercise-")
+        .and_then(|rest| rest.split('-').next())
+        .map(|number| format!("exercise-{number}-"))
+    else {
+        bail!("an exercise's package is named `exercise-NN-...`, not {package:?}");
+    };
+    let renamed = prefix.replacen("exercise-", "submission-", 1);
+    replace_in_files(krate, &prefix, &renamed)?;
+    let manifest = krate.join("Cargo.toml");
+    let text: String = std::fs::read_to_string(&manifest)?
+        .lines()
+        .filter(|line| !line.starts_with("solution = "))
+        .map(|line| format!("{line}\n"))
+        .collect();
+    std::fs::write(&manifest, text)?;
+    Ok(())
+}
+
+fn replace_in_files(dir: &Path, from: &str, to: &str) -> Result<()> {
+    for entry in std::fs::read_dir(dir)? {
+        let entry = entry?;
+        let path = entry.path();
+        if entry.file_type()?.is_dir() {
+            replace_in_files(&path, from, to)?;
+        } else if entry.file_type()?.is_file()
+            && let Ok(text) = std::fs::read_to_string(&path)
+            && text.contains(from)
+        {
+            std::fs::write(&path, text.replace(from, to))?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn report(status: &str, checks: Value) -> Value {
+        json!({"tasks": [{"task": "t", "status": status, "checks": checks}]})
+    }
+
+    fn wrong(caught_by: &str, says: Option<&str>) -> Expect {
+        Expect::Fail {
+            caught_by: caught_by.to_owned(),
+            says: says.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn a_wrong_submission_is_caught_by_its_check_with_its_words() {
+        let r = report(
+            "fail",
+            json!([
+                {"kind": "test", "name": "a", "status": "pass", "message": ""},
+                {"kind": "test", "name": "b", "status": "fail",
+                 "message": "idle workers SPIN: use recv"},
+            ]),
+        );
+        assert_eq!(
+            judge(&wrong("b", Some("spin")), &r, "t"),
+            Verdict::AsExpected("idle workers SPIN: use recv".into())
+        );
+        let Verdict::Unexpected(why) = judge(&wrong("b", Some("deadlock")), &r, "t") else {
+            panic!("the words are missing from the message");
+        };
+        assert!(why.contains("without saying it"), "{why}");
+        let Verdict::Unexpected(why) = judge(&wrong("a", None), &r, "t") else {
+            panic!("check a passed");
+        };
+        assert!(why.contains("`a` pass"), "{why}");
+    }
+
+    #[test]
+    fn a_timeout_or_a_crash_of_the_named_check_catches_it() {
+        let r = report(
+            "timeout",
+            json!([{"kind": "test", "name": "b", "status": "timeout", "message": "timeout"}]),
+        );
+        assert!(matches!(
+            judge(&wrong("b", None), &r, "t"),
+            Verdict::AsExpected(_)
+        ));
+    }
+
+    #[test]
+    fn a_right_submission_passes_its_task() {
+        let passed = report("pass", json!([{"name": "a", "status": "pass"}]));
+        assert_eq!(
+            judge(&Expect::Pass, &passed, "t"),
+            Verdict::AsExpected(String::new())
+        );
+        let failed = report(
+            "fail",
+            json!([{"kind": "test", "name": "a", "status": "fail", "message": "boom\nmore"}]),
+        );
+        let Verdict::Unexpected(why) = judge(&Expect::Pass, &failed, "t") else {
+            panic!("a failed task is not a pass");
+        };
+        assert!(why.contains("test a (fail): boom"), "{why}");
+    }
+
+    #[test]
+    fn a_missing_task_is_unexpected() {
+        let r = json!({"tasks": []});
+        assert!(matches!(
+            judge(&Expect::Pass, &r, "t"),
+            Verdict::Unexpected(_)
+        ));
+    }
+}
