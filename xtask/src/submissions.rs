@@ -6,7 +6,7 @@
 //! one is written differently from the reference and must pass. The format is documented
 //! in `book/src/reference/submissions.md`.
 //!
-//! They are graded in a scratch course under the target directory: one copy of the
+//! They are graded in a scratch course in the temporary folder: one copy of the
 //! exercise whose `src/` is the solution's, the way a learner's finished exercise looks.
 //! Each submission's edits are applied to that copy, its task is graded by this grader (a
 //! child process, as a learner runs it), and the files are put back before the next one.
@@ -302,9 +302,11 @@ impl Scratch {
             .solution
             .as_ref()
             .context("submissions are edits of a solution")?;
-        let root = course
-            .target_dir
-            .join("course-submissions")
+        // Outside the target directory: trybuild takes any path under it for a build
+        // path and would not match the compile-fail cases' expected output. One folder
+        // per run, so that two runs never edit each other's copy.
+        let root = std::env::temp_dir()
+            .join(format!("course-submissions-{}", std::process::id()))
             .join(&exercise.name);
         let krate = root.join("exercises").join(&exercise.name);
         let _ = std::fs::remove_dir_all(&root);
@@ -385,6 +387,10 @@ impl Scratch {
 
     fn remove(self) {
         let _ = std::fs::remove_dir_all(&self.root);
+        if let Some(run) = self.root.parent() {
+            // The run's folder, once its last exercise is gone.
+            let _ = std::fs::remove_dir(run);
+        }
     }
 }
 

@@ -22,9 +22,10 @@ where
 /// The same sum as [`sequential_sum`] (wrapping on overflow), computed on several threads.
 ///
 /// `data` is split into `threads` contiguous chunks whose lengths differ by at most one.
-/// Each non-empty chunk is summed on a scoped thread of its own, so `f` is called on
-/// exactly `min(threads, data.len())` threads. (Whether the calling thread sums one of the
-/// chunks itself or only waits is up to you: the checks accept both.)
+/// Each non-empty chunk is summed on a scoped thread of its own, all of them at the same
+/// time, so `f` is called on exactly `min(threads, data.len())` threads. (Whether the
+/// calling thread sums one of the chunks itself, while the other threads run, or only
+/// waits is up to you: the checks accept both.)
 ///
 /// `f` is shared by all the threads through `&F`, which is why it must be `Sync`; it needs
 /// no `'static` bound, since the threads end before this function returns.
@@ -46,9 +47,11 @@ where
     //    `scope.spawn(move || sequential_sum(chunk, f))`, after `let f = &f;` so that every
     //    thread borrows the one `f` (a `move` closure would otherwise try to take it).
     //    Collect the handles in a `Vec` first, then `join()` each one and add the partial
-    //    sums with `u64::wrapping_add`.
+    //    sums with `u64::wrapping_add`. A `join()` that gives `Err(payload)` means `f`
+    //    panicked on that thread: pass it on with `std::panic::resume_unwind(payload)`.
     // APIs: https://doc.rust-lang.org/std/thread/fn.scope.html
     //       https://doc.rust-lang.org/std/thread/struct.Scope.html#method.spawn
     //       https://doc.rust-lang.org/std/primitive.slice.html#method.split_at
+    //       https://doc.rust-lang.org/std/panic/fn.resume_unwind.html
     todo!("sum the chunks of `data` on `threads` scoped threads")
 }

@@ -71,6 +71,10 @@ where
     // 4. On the calling thread: receive results, keep those that come early in a
     //    `BTreeMap` by index, and give each one to `sink` in index order; after each,
     //    send a ticket back. An `Err` item or a failing sink returns the error with the
-    //    item's index; returning drops your channel ends, which stops the other stages.
+    //    item's index, once every item before it has gone to the sink. Returning must
+    //    drop your channel ends (the results' receiver and the ticket sender), which
+    //    stops the other stages: the reader may be waiting for a ticket. Write this part
+    //    as a function that takes them by value; a closure that only borrows the ticket
+    //    sender keeps it alive, and `thread::scope` then waits forever for the reader.
     todo!("reader thread -> bounded channel -> rayon -> bounded channel -> ordered sink")
 }

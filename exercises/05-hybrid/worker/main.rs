@@ -3,7 +3,7 @@
 //! binary, and the checks find it through `CARGO_BIN_EXE_...`.
 //!
 //! ```text
-//! WORKER [--threads N] [--log FILE] [--kill-at JOB | --kill-after JOB --marker FILE]
+//! WORKER [--threads N] [--log FILE] [--kill-at JOB]... [--kill-after JOB]... [--marker DIR]
 //!
 //!   Reads `Job` frames on stdin and writes one `Reply` frame for each on stdout, until
 //!   stdin ends: `hybrid_exercise::serve(N, stdin, stdout)`.
@@ -12,11 +12,13 @@
 //!   --log FILE        append `ready PID` when the worker starts, and `started PID JOB`
 //!                     and `done PID JOB` around each job it runs
 //!   --kill-at JOB     when job JOB starts, the worker kills itself with SIGKILL, while
-//!                     its other threads may be in the middle of other jobs
+//!                     its other threads may be in the middle of other jobs (may be given
+//!                     several times: one kill for each job named)
 //!   --kill-after JOB  when job JOB is done, before its reply can be sent, the worker
-//!                     kills itself with SIGKILL
-//!   --marker FILE     with --kill-at or --kill-after: only the first worker that creates
-//!                     FILE kills itself, so the job succeeds when it runs again
+//!                     kills itself with SIGKILL (may be given several times too)
+//!   --marker DIR      with --kill-at or --kill-after: for each job named, only the first
+//!                     worker that creates the file DIR/JOB kills itself, so the job
+//!                     succeeds when it runs again
 //! ```
 //!
 //! The log is how the checks see which processes your code started and which of them ran
@@ -35,8 +37,8 @@ use nix::unistd::Pid;
 struct Options {
     threads: usize,
     log: Option<PathBuf>,
-    kill_at: Option<JobId>,
-    kill_after: Option<JobId>,
+    kill_at: Vec<JobId>,
+    kill_after: Vec<JobId>,
     marker: Option<PathBuf>,
 }
 
@@ -44,8 +46,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     let mut options = Options {
         threads: 1,
         log: None,
-        kill_at: None,
-        kill_after: None,
+        kill_at: Vec::new(),
+        kill_after: Vec::new(),
         marker: None,
     };
     while let Some(flag) = args.next() {
@@ -57,8 +59,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
         match flag.as_str() {
             "--threads" => options.threads = number(value()?)? as usize,
             "--log" => options.log = Some(value()?.into()),
-            "--kill-at" => options.kill_at = Some(number(value()?)?),
-            "--kill-after" => options.kill_after = Some(number(value()?)?),
+            "--kill-at" => options.kill_at.push(number(value()?)?),
+            "--kill-after" => options.kill_after.push(number(value()?)?),
             "--marker" => options.marker = Some(value()?.into()),
             other => return Err(format!("unknown option `{other}`")),
         }
@@ -66,7 +68,8 @@ fn parse(mut args: impl Iterator<Item = String>) -> Result<Options, String> {
     if options.threads == 0 {
         return Err("--threads must be at least 1".into());
     }
-    if (options.kill_at.is_some() || options.kill_after.is_some()) && options.marker.is_none() {
+    let kills = !options.kill_at.is_empty() || !options.kill_after.is_empty();
+    if kills && options.marker.is_none() {
         return Err("--kill-at and --kill-after need --marker".into());
     }
     Ok(options)
@@ -95,14 +98,14 @@ fn main() -> ExitCode {
     work::set_hooks(Hooks {
         started: Box::new(move |job| {
             append(&log_started, &format!("started {me} {job}"));
-            if at == Some(job) {
-                kill_myself_once(marker_at.as_ref());
+            if at.contains(&job) {
+                kill_myself_once(marker_at.as_ref(), job);
             }
         }),
         finished: Box::new(move |job| {
             append(&log_finished, &format!("done {me} {job}"));
-            if after == Some(job) {
-                kill_myself_once(marker.as_ref());
+            if after.contains(&job) {
+                kill_myself_once(marker.as_ref(), job);
             }
         }),
     });
@@ -135,13 +138,17 @@ fn append(log: &Option<Log>, line: &str) {
     }
 }
 
-/// Sends SIGKILL to this process, unless another worker has already created `marker`.
-fn kill_myself_once(marker: Option<&PathBuf>) {
+/// Sends SIGKILL to this process, unless another worker has already created the file
+/// `marker/JOB`: each job named by a kill option kills one worker, once.
+fn kill_myself_once(marker: Option<&PathBuf>, job: JobId) {
     let marker = marker.expect("checked when the options were read");
+    // Several workers may get here at once: creating the folder twice is not an error,
+    // and only one of them creates the file.
+    let _ = std::fs::create_dir_all(marker);
     let first = OpenOptions::new()
         .write(true)
         .create_new(true)
-        .open(marker)
+        .open(marker.join(job.to_string()))
         .is_ok();
     if first {
         let _ = kill(Pid::this(), Signal::SIGKILL);

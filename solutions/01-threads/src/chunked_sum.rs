@@ -25,9 +25,10 @@ where
 /// The same sum as [`sequential_sum`] (wrapping on overflow), computed on several threads.
 ///
 /// `data` is split into `threads` contiguous chunks whose lengths differ by at most one.
-/// Each non-empty chunk is summed on a scoped thread of its own, so `f` is called on
-/// exactly `min(threads, data.len())` threads; the calling thread only waits. (The checks
-/// also accept an implementation that sums one chunk on the calling thread.)
+/// Each non-empty chunk is summed on a scoped thread of its own, all of them at the same
+/// time, so `f` is called on exactly `min(threads, data.len())` threads; the calling
+/// thread only waits. (The checks also accept an implementation that sums one chunk on
+/// the calling thread while the other threads run.)
 ///
 /// `f` is shared by all the threads through `&F`, which is why it must be `Sync`; it needs
 /// no `'static` bound, since the threads end before this function returns.

@@ -6,7 +6,7 @@ use std::fmt;
 use std::io;
 use std::thread;
 
-use crossbeam::channel;
+use crossbeam::channel::{self, Receiver, Sender};
 use rayon::ThreadPool;
 use rayon::prelude::*;
 
@@ -50,7 +50,7 @@ impl std::error::Error for PipelineError {}
 pub fn pipeline<I, O, S, C, W>(
     source: S,
     compute: C,
-    mut sink: W,
+    sink: W,
     pool: &ThreadPool,
     limits: Limits,
 ) -> Result<usize, PipelineError>
@@ -100,21 +100,41 @@ where
             });
         });
 
-        let mut early = BTreeMap::new();
-        let mut next = 0;
-        for (index, item) in outputs {
-            early.insert(index, item);
-            while let Some(item) = early.remove(&next) {
-                match item {
-                    Ok(output) => {
-                        sink(output).map_err(|error| PipelineError::Write { index: next, error })?
-                    }
-                    Err(error) => return Err(PipelineError::Read { index: next, error }),
-                }
-                next += 1;
-                let _ = tickets_back.send(());
-            }
-        }
-        Ok(next)
+        // The sink's side takes its channel ends by value: however it returns,
+        // they are dropped, and that is what stops the other two stages.
+        deliver_in_order(outputs, tickets_back, sink)
     })
+}
+
+/// The sink's side: puts the results back in the order of the source, gives
+/// each to `sink`, and gives its ticket back. Returning (with the count or an
+/// error) drops `outputs` and `tickets_back`: the compute stage's next `send`
+/// fails, and the reader, out of tickets, sees the channel closed. Without that
+/// drop, a reader waiting for a ticket would wait forever, and so would the
+/// `thread::scope` that joins it.
+fn deliver_in_order<O>(
+    outputs: Receiver<(usize, io::Result<O>)>,
+    tickets_back: Sender<()>,
+    mut sink: impl FnMut(O) -> io::Result<()>,
+) -> Result<usize, PipelineError> {
+    // Results that came before their turn; the window bounds how many.
+    let mut early = BTreeMap::new();
+    let mut next = 0;
+    for (index, item) in outputs {
+        early.insert(index, item);
+        while let Some(item) = early.remove(&next) {
+            let index = next;
+            let output = match item {
+                Ok(output) => output,
+                Err(error) => return Err(PipelineError::Read { index, error }),
+            };
+            if let Err(error) = sink(output) {
+                return Err(PipelineError::Write { index, error });
+            }
+            next += 1;
+            // The reader may be done already, and the ticket unneeded.
+            let _ = tickets_back.send(());
+        }
+    }
+    Ok(next)
 }

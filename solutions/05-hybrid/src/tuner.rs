@@ -30,6 +30,9 @@ pub enum TuneError {
 /// Measures every candidate `rounds` times with `measure(threads)`, interleaved (round 1:
 /// every candidate once, in order; then round 2; ...), and chooses the smallest candidate
 /// whose median is within [`TOLERANCE`] of the fastest median.
+///
+/// Bad input is refused before anything is measured, the first fault in this order: no
+/// candidates, a candidate of 0 threads, 0 rounds.
 pub fn tune(
     candidates: &[usize],
     rounds: usize,

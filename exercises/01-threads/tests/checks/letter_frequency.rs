@@ -2,9 +2,11 @@
 //! rule as `frequency_sequential`.
 
 use std::collections::HashMap;
+use std::panic;
 
 use threads_exercise::{frequency, frequency_sequential};
 
+use crate::support::panic_message;
 use crate::workload::corpus;
 
 /// A map from `(letter, count)` pairs.
@@ -12,10 +14,27 @@ fn counts(pairs: &[(char, usize)]) -> HashMap<char, usize> {
     pairs.iter().copied().collect()
 }
 
+/// `frequency(texts)`; a panic becomes a failure that says which call panicked.
+fn frequency_or_explain(texts: &[&str]) -> HashMap<char, usize> {
+    panic::catch_unwind(|| frequency(texts)).unwrap_or_else(|payload| {
+        panic!(
+            "frequency of {} texts panicked: {:?}. Every input must work, including no \
+             texts at all (a chunk size of 0 makes `par_chunks` panic)",
+            texts.len(),
+            panic_message(&*payload).unwrap_or("no message")
+        )
+    })
+}
+
 #[test]
 fn empty_input_has_no_letters() {
-    assert_eq!(frequency(&[]), HashMap::new(), "no texts");
-    assert_eq!(frequency(&["", ""]), HashMap::new(), "empty texts");
+    assert_eq!(frequency_or_explain(&[]), HashMap::new(), "no texts");
+    assert_eq!(
+        frequency_or_explain(&["", ""]),
+        HashMap::new(),
+        "empty texts"
+    );
+    assert_eq!(frequency_or_explain(&["", "a", ""]), counts(&[('a', 1)]));
 }
 
 #[test]
@@ -69,7 +88,9 @@ fn counts_add_up_over_many_texts() {
     assert_eq!(
         frequency(&texts),
         counts(&[('r', 1_000), ('u', 1_000), ('s', 1_000), ('t', 1_000)]),
-        "the counts of all the texts add up"
+        "the counts of all the texts add up: rayon counts the texts in several pieces, \
+         each into a map of its own, and merging two maps must add each letter's counts \
+         (`*a.entry(letter).or_default() += count`), not keep one of them"
     );
 }
 

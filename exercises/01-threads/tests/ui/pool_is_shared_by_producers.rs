@@ -3,6 +3,7 @@
 
 use std::sync::mpsc;
 use std::thread;
+use std::time::Duration;
 
 use threads_exercise::ThreadPool;
 
@@ -23,8 +24,21 @@ fn main() {
         }
     });
 
-    // The pool is moved to another thread and shut down there (`ThreadPool: Send`).
-    thread::spawn(move || drop(pool)).join().unwrap();
+    // The pool is moved to another thread and shut down there (`ThreadPool: Send`). A
+    // shutdown that never returns fails this case at once rather than at the deadline.
+    let (done, shut_down) = mpsc::channel();
+    thread::spawn(move || {
+        drop(pool);
+        done.send(()).unwrap();
+    });
+    match shut_down.recv_timeout(Duration::from_secs(10)) {
+        Ok(()) => {}
+        Err(mpsc::RecvTimeoutError::Timeout) => {
+            eprintln!("dropping the pool has not returned after 10 s: close the queue first");
+            std::process::exit(1);
+        }
+        Err(mpsc::RecvTimeoutError::Disconnected) => panic!("dropping the pool panicked"),
+    }
 
     let mut ran: Vec<i32> = receiver.try_iter().collect();
     ran.sort_unstable();

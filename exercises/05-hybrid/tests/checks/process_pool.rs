@@ -1,17 +1,25 @@
-//! Task `process-pool`: `pool_map` runs every job once, in worker processes, and returns
-//! the results in the order of the jobs; each worker runs several jobs at once on its
-//! pool (your `serve`); a worker that dies is reported; every worker is reaped. (Its speed
-//! is checked by the benchmark `benches/pool.rs`.)
+//! Task `process-pool`: `serve` runs its jobs on a pool of exactly `threads` threads and
+//! writes each reply as soon as its job is done; `pool_map` runs every job once, in worker
+//! processes that share them, at most `JOBS_AHEAD` ahead each, and returns the results in
+//! the order of the jobs; each worker runs several jobs at once on its pool (your
+//! `serve`); bad input and a worker that cannot start or dies are reported; every worker
+//! is reaped. (Its speed is checked by the benchmark `benches/pool.rs`.)
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::panic;
 use std::process::Stdio;
+use std::sync::{Condvar, Mutex, MutexGuard, OnceLock, mpsc};
+use std::thread::{self, ThreadId};
+use std::time::{Duration, Instant};
 
 use hybrid_exercise::frame::{read_frame, write_frame};
-use hybrid_exercise::work::{Job, Reply, Work, answer, checksum_jobs};
-use hybrid_exercise::{PoolError, pool_map, serve};
+use hybrid_exercise::work::{self, Hooks, Job, JobId, Reply, Work, answer, checksum_jobs};
+use hybrid_exercise::{JOBS_AHEAD, PoolError, Worker, pool_map, serve};
 
-use crate::support::{Log, assert_no_worker_left, panic_message, reap_leftovers, serial};
+use crate::support::{
+    DEADLINE, Log, assert_no_worker_left, panic_message, reap_leftovers, serial, within_deadline,
+};
 
 fn meet_jobs(count: u64, partners: usize) -> Vec<Job> {
     (0..count)
@@ -45,6 +53,38 @@ fn serve_replies_to_every_job_and_returns_at_the_end_of_its_input() {
         })
         .collect();
     assert_eq!(replies, expected, "one reply per job, with its answer");
+}
+
+/// An output that takes nothing: a parent that has gone, a full disk.
+struct Refusing;
+
+impl Write for Refusing {
+    fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        Err(std::io::ErrorKind::BrokenPipe.into())
+    }
+}
+
+#[test]
+fn serve_returns_the_error_of_its_output() {
+    let mut input = Vec::new();
+    for job in checksum_jobs(0..6_000, 6) {
+        write_frame(&mut input, &job).unwrap();
+    }
+    let outcome = within_deadline(
+        "serve did not return at the end of its input when its replies could not be \
+         written: a writer that fails ends, and the jobs' replies then have nowhere to go",
+        move || serve(2, &input[..], Refusing).map_err(|error| error.kind()),
+    );
+    assert_eq!(
+        outcome,
+        Err(std::io::ErrorKind::BrokenPipe),
+        "writing the replies failed, so serve must return that error: join the writer \
+         and return the first error of either side (reading or writing)"
+    );
 }
 
 #[test]
@@ -81,7 +121,11 @@ fn results_come_back_in_the_order_of_the_jobs() {
     let results = results.expect("every job succeeds");
     let got: Vec<(u64, u64)> = results.iter().map(|r| (r.id, r.value)).collect();
     let expected: Vec<(u64, u64)> = jobs.iter().map(|j| (j.id, answer(&j.work))).collect();
-    assert_eq!(got, expected, "results[i] is the result of jobs[i]");
+    assert_eq!(
+        got, expected,
+        "results[i] is the result of jobs[i] (the jobs' ids are 19, 18, ... 0): store each \
+         reply at its job's position, not in the order replies come, nor by id"
+    );
 }
 
 #[test]
@@ -100,6 +144,16 @@ fn every_job_runs_once_in_the_pool_s_worker_processes() {
     );
     assert!(!workers.contains(&std::process::id()));
     let done = log.jobs("done");
+    let idle: Vec<u32> = log
+        .ready()
+        .into_iter()
+        .filter(|pid| !done.values().any(|pids| pids.contains(pid)))
+        .collect();
+    assert!(
+        idle.is_empty(),
+        "worker(s) {idle:?} ran none of the 30 jobs: share the jobs among all the workers \
+         (send each one up to JOBS_AHEAD jobs at the start, then one more per reply)"
+    );
     for result in &results {
         assert_eq!(
             done.get(&result.id),
@@ -133,10 +187,17 @@ fn each_worker_runs_several_jobs_at_once() {
 fn zero_processes_is_refused() {
     let _serial = serial();
     let log = Log::new();
-    let outcome = panic::catch_unwind(|| pool_map(&log.worker(1, &[]), 0, &checksum_jobs(0..9, 3)));
+    let worker = log.worker(1, &[]);
+    let outcome = within_deadline(
+        "pool_map with 0 processes did not return: it must panic (`assert!`), there is no \
+         worker to run the jobs",
+        move || {
+            panic::catch_unwind(|| pool_map(&worker, 0, &checksum_jobs(0..9, 3)))
+                .map_err(|payload| panic_message(&*payload))
+        },
+    );
     reap_leftovers(log.workers());
-    let payload = outcome.expect_err("pool_map with 0 processes must panic");
-    let message = panic_message(&*payload);
+    let message = outcome.expect_err("pool_map with 0 processes must panic");
     assert!(
         message.contains("at least one worker"),
         "the panic must say that a pool needs at least one worker process; it said {message:?}"
@@ -149,7 +210,12 @@ fn a_worker_that_dies_is_reported() {
     let log = Log::new();
     let mut jobs = checksum_jobs(0..100_000, 10);
     jobs[4].work = Work::Crash;
-    let outcome = pool_map(&log.worker(2, &[]), 2, &jobs);
+    let worker = log.worker(2, &[]);
+    let outcome = within_deadline(
+        "pool_map did not return after a worker died with jobs to do: when its listener \
+         says it is gone, return `Err(PoolError::WorkerDied { pid })`",
+        move || pool_map(&worker, 2, &jobs),
+    );
     let workers = log.workers();
     reap_leftovers(workers.clone());
     match outcome {
@@ -209,4 +275,303 @@ fn the_worker_program_refuses_bad_input_with_a_message() {
     );
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("a bad frame"), "{stderr}");
+}
+
+/// How long a probe job waits for something a right `serve` makes happen at once.
+const PATIENCE: Duration = Duration::from_secs(5);
+
+/// How long a probe job waits for something a right `serve` never does (run a second job
+/// at once on a pool of one thread): a wrong one does it at once. A right `serve` passes
+/// however long or short this is; it only costs it this much time.
+const HOLD: Duration = Duration::from_millis(500);
+
+/// The ids of the probe jobs: `serve` runs them in this process, where [`Probe`] sees on
+/// which thread each one runs, and holds some of them back.
+const ONE_THREAD: JobId = 1_000_000;
+const THREE_THREADS: JobId = 2_000_000;
+const SLOW_THEN_FAST: JobId = 3_000_000;
+
+/// What the probe saw of the probe jobs that ran in this process.
+#[derive(Default)]
+struct Seen {
+    ran_on: Vec<(JobId, ThreadId)>,
+    in_progress: usize,
+    most_in_progress: usize,
+    /// The check has read the reply of job `SLOW_THEN_FAST + 1`.
+    fast_reply_read: bool,
+}
+
+impl Seen {
+    fn threads(&self) -> usize {
+        let threads: HashSet<ThreadId> = self.ran_on.iter().map(|&(_, t)| t).collect();
+        threads.len()
+    }
+}
+
+/// Hooks for `execute` in this process (the worker program installs its own in its
+/// process): they record the probe jobs and hold some of them back, and let every other
+/// job through.
+struct Probe {
+    seen: Mutex<Seen>,
+    changed: Condvar,
+}
+
+impl Probe {
+    /// The probe, with its hooks installed the first time.
+    fn get() -> &'static Probe {
+        static PROBE: OnceLock<Probe> = OnceLock::new();
+        let mut first = false;
+        let probe = PROBE.get_or_init(|| {
+            first = true;
+            Probe {
+                seen: Mutex::new(Seen::default()),
+                changed: Condvar::new(),
+            }
+        });
+        if first {
+            work::set_hooks(Hooks {
+                started: Box::new(|job| Probe::get().started(job)),
+                finished: Box::new(|job| Probe::get().finished(job)),
+            });
+        }
+        probe
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Seen> {
+        self.seen.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    fn reset(&self) {
+        *self.lock() = Seen::default();
+    }
+
+    fn seen<T>(&self, look: impl FnOnce(&Seen) -> T) -> T {
+        look(&self.lock())
+    }
+
+    /// Waits until `ready` holds, at most `patience`.
+    fn wait(&self, patience: Duration, ready: impl Fn(&Seen) -> bool) {
+        let deadline = Instant::now() + patience;
+        let mut seen = self.lock();
+        while !ready(&seen) {
+            let now = Instant::now();
+            if now >= deadline {
+                return;
+            }
+            seen = self
+                .changed
+                .wait_timeout(seen, deadline - now)
+                .unwrap_or_else(|p| p.into_inner())
+                .0;
+        }
+    }
+
+    fn update(&self, change: impl FnOnce(&mut Seen)) {
+        change(&mut self.lock());
+        self.changed.notify_all();
+    }
+
+    fn started(&self, job: JobId) {
+        if job < ONE_THREAD {
+            return; // not a probe job
+        }
+        self.update(|seen| {
+            seen.ran_on.push((job, thread::current().id()));
+            seen.in_progress += 1;
+            seen.most_in_progress = seen.most_in_progress.max(seen.in_progress);
+        });
+        if job == ONE_THREAD {
+            // On a pool of one thread, no other job can start while this one runs; give
+            // a bigger pool every chance to start one.
+            self.wait(HOLD, |seen| seen.in_progress >= 2);
+        } else if (THREE_THREADS..THREE_THREADS + 3).contains(&job) {
+            // The first three wait for each other: only three threads at once can run them.
+            self.wait(PATIENCE, |seen| seen.in_progress >= 3);
+        } else if job == SLOW_THEN_FAST {
+            // Job 0 of this pair is slow: it waits until the check has read the reply of
+            // job 1, started after it.
+            self.wait(PATIENCE, |seen| seen.fast_reply_read);
+        }
+    }
+
+    fn finished(&self, job: JobId) {
+        if job >= ONE_THREAD {
+            self.update(|seen| seen.in_progress -= 1);
+        }
+    }
+}
+
+/// Jobs `first..first + count`, each a small checksum.
+fn probe_jobs(first: JobId, count: u64) -> Vec<u8> {
+    let mut input = Vec::new();
+    for id in first..first + count {
+        let job = Job {
+            id,
+            work: Work::Checksum {
+                start: 0,
+                end: 1_000,
+            },
+        };
+        write_frame(&mut input, &job).unwrap();
+    }
+    input
+}
+
+#[test]
+fn serve_runs_its_jobs_on_a_pool_of_threads_threads() {
+    let _serial = serial();
+    let probe = Probe::get();
+
+    probe.reset();
+    let mut output = Vec::new();
+    serve(1, &probe_jobs(ONE_THREAD, 4)[..], &mut output).expect("serve replies");
+    let (threads, most) = probe.seen(|s| (s.threads(), s.most_in_progress));
+    assert!(
+        threads == 1 && most == 1,
+        "serve(1, ..) ran its 4 jobs on {threads} threads, {most} at a time: every job runs \
+         on the one pool of `threads` threads (`ThreadPoolBuilder::new().num_threads(threads)`), \
+         not on a thread of its own, nor on rayon's global pool"
+    );
+
+    probe.reset();
+    let mut output = Vec::new();
+    serve(3, &probe_jobs(THREE_THREADS, 6)[..], &mut output).expect("serve replies");
+    let (threads, most) = probe.seen(|s| (s.threads(), s.most_in_progress));
+    assert!(
+        most >= 3,
+        "serve(3, ..) never ran 3 jobs at once (at most {most}): build the pool with \
+         `num_threads(threads)`, and spawn every job on it"
+    );
+    assert!(
+        threads <= 3,
+        "serve(3, ..) ran its 6 jobs on {threads} different threads: at most 3, the threads \
+         of its pool. Spawn each job on the pool (`in_place_scope`, `spawn`) instead of \
+         starting a thread for it"
+    );
+}
+
+#[test]
+fn serve_writes_each_reply_as_soon_as_its_job_is_done() {
+    let _serial = serial();
+    let probe = Probe::get();
+    probe.reset();
+    let (input, mut jobs) = std::io::pipe().expect("a pipe");
+    let (mut replies_in, replies_out) = std::io::pipe().expect("a pipe");
+    let (returned, serving) = mpsc::channel();
+    thread::spawn(move || {
+        let _ = returned.send(serve(2, input, replies_out).map_err(|e| e.to_string()));
+    });
+    let (reply, replies) = mpsc::channel();
+    thread::spawn(move || {
+        while let Ok(Some(message)) = read_frame::<Reply>(&mut replies_in) {
+            if reply.send(message.id).is_err() {
+                break;
+            }
+        }
+    });
+    // Job 0 is slow until the reply of job 1 has been read; the input stays open.
+    jobs.write_all(&probe_jobs(SLOW_THEN_FAST, 2)).unwrap();
+    let first = replies.recv_timeout(DEADLINE).unwrap_or_else(|_| {
+        panic!(
+            "serve wrote no reply while its input was still open: run each job as soon as \
+             it is read and write its reply when it is done, not after the end of the input \
+             (a worker's parent waits for replies before it sends more jobs)"
+        )
+    });
+    assert_eq!(
+        first,
+        SLOW_THEN_FAST + 1,
+        "the first reply was job 0's, although job 1 was done long before: write each \
+         reply as soon as its job is done, in the order the jobs finish, not in the order \
+         they came"
+    );
+    probe.update(|seen| seen.fast_reply_read = true);
+    let second = replies.recv_timeout(DEADLINE);
+    assert_eq!(second, Ok(SLOW_THEN_FAST), "one reply for each job");
+    drop(jobs);
+    let outcome = serving
+        .recv_timeout(DEADLINE)
+        .expect("serve returns at the end of its input");
+    assert_eq!(outcome, Ok(()));
+}
+
+#[test]
+fn each_worker_is_sent_at_most_jobs_ahead_jobs() {
+    let _serial = serial();
+    let log = Log::new();
+    // One worker whose pool has more threads than JOBS_AHEAD, and `Meet` jobs that each
+    // wait (up to MEET_PATIENCE) for JOBS_AHEAD + 1 of them to have started: a worker
+    // that was sent more than JOBS_AHEAD jobs runs them all at once.
+    let jobs = meet_jobs(6, JOBS_AHEAD + 1);
+    let results = pool_map(&log.worker(8, &[]), 1, &jobs);
+    reap_leftovers(log.workers());
+    results.expect("every job succeeds");
+    for (pid, most) in log.most_in_progress() {
+        assert!(
+            most <= JOBS_AHEAD,
+            "worker {pid} had {most} jobs in progress at once: it was sent more than \
+             JOBS_AHEAD ({JOBS_AHEAD}) jobs it had not replied to. Send each worker up to \
+             JOBS_AHEAD jobs, then one more for each of its replies"
+        );
+    }
+}
+
+#[test]
+fn fewer_jobs_than_processes_start_fewer_workers() {
+    let _serial = serial();
+    let log = Log::new();
+    let jobs = checksum_jobs(0..20_000, 2);
+    let results = pool_map(&log.worker(1, &[]), 4, &jobs);
+    reap_leftovers(log.workers());
+    assert_eq!(results.expect("both jobs succeed").len(), 2);
+    let started = log.ready().len();
+    assert_eq!(
+        started, 2,
+        "2 jobs for a pool of 4 processes started {started} workers: start \
+         `processes.min(jobs.len())`, no worker with nothing to do"
+    );
+
+    let log = Log::new();
+    let results = pool_map(&log.worker(1, &[]), 3, &[]);
+    reap_leftovers(log.workers());
+    assert_eq!(results.expect("no job, no error"), [], "no job: no result");
+    let started = log.ready().len();
+    assert_eq!(started, 0, "no job, yet {started} workers were started");
+}
+
+#[test]
+fn two_jobs_with_one_id_are_refused() {
+    let _serial = serial();
+    let log = Log::new();
+    let worker = log.worker(1, &[]);
+    let mut jobs = checksum_jobs(0..9_000, 3);
+    jobs[2].id = jobs[0].id;
+    let panicked = within_deadline(
+        "pool_map did not return when two jobs had the same id: it must panic (`assert!`), \
+         since their results could not be told apart",
+        move || panic::catch_unwind(|| pool_map(&worker, 2, &jobs)).is_err(),
+    );
+    reap_leftovers(log.workers());
+    assert!(
+        panicked,
+        "pool_map must panic when two jobs have the same id: their results could not be \
+         told apart"
+    );
+}
+
+#[test]
+fn a_worker_that_cannot_start_is_an_error() {
+    let _serial = serial();
+    let missing = Worker::new("/this/program/does/not/exist");
+    let outcome = panic::catch_unwind(|| pool_map(&missing, 2, &checksum_jobs(0..9, 3)));
+    let outcome = outcome.unwrap_or_else(|_| {
+        panic!(
+            "pool_map panicked when a worker could not be started: return \
+             `Err(PoolError::Spawn(error))` with the error of `spawn`"
+        )
+    });
+    assert!(
+        matches!(outcome, Err(PoolError::Spawn(_))),
+        "expected `Err(PoolError::Spawn(_))`, got {outcome:?}"
+    );
 }

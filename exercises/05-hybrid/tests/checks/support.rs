@@ -48,7 +48,7 @@ fn scratch(what: &str) -> PathBuf {
 
 /// A file in which the workers of one check write `ready PID` when they start, and
 /// `started PID JOB` and `done PID JOB` around each job. Removed when dropped, with the
-/// marker file of the kill options.
+/// marker folder of the kill options.
 pub struct Log {
     path: PathBuf,
     marker: PathBuf,
@@ -74,8 +74,17 @@ impl Log {
 
     /// A worker that kills itself with SIGKILL the first time one of them starts `job`.
     pub fn killed_at(&self, threads: usize, job: JobId) -> Worker {
-        self.worker(threads, &["--kill-at", &job.to_string(), "--marker"])
-            .arg(&self.marker)
+        self.killed_at_each(threads, &[job])
+    }
+
+    /// A worker that kills itself with SIGKILL the first time one of them starts any of
+    /// `jobs`: one kill for each of them.
+    pub fn killed_at_each(&self, threads: usize, jobs: &[JobId]) -> Worker {
+        let mut worker = self.worker(threads, &[]);
+        for job in jobs {
+            worker = worker.args(["--kill-at", &job.to_string()]);
+        }
+        worker.arg("--marker").arg(&self.marker)
     }
 
     /// A worker that kills itself the first time one of them has done `job`, before it
@@ -83,6 +92,30 @@ impl Log {
     pub fn killed_after(&self, threads: usize, job: JobId) -> Worker {
         self.worker(threads, &["--kill-after", &job.to_string(), "--marker"])
             .arg(&self.marker)
+    }
+
+    /// For each worker, the most jobs it ever had started and not yet done, as its
+    /// `started` and `done` lines tell (each line is written in one `write` call to a
+    /// file opened for appending, so their order in the file is the order they happened).
+    pub fn most_in_progress(&self) -> BTreeMap<u32, usize> {
+        let mut now: BTreeMap<u32, usize> = BTreeMap::new();
+        let mut most: BTreeMap<u32, usize> = BTreeMap::new();
+        for line in self.lines() {
+            let mut words = line.split(' ');
+            let (Some(what), Some(Ok(pid))) = (words.next(), words.next().map(str::parse)) else {
+                continue;
+            };
+            let count = now.entry(pid).or_default();
+            match what {
+                "started" => *count += 1,
+                "done" => *count = count.saturating_sub(1),
+                _ => continue,
+            }
+            let count = *count;
+            let most = most.entry(pid).or_default();
+            *most = (*most).max(count);
+        }
+        most
     }
 
     fn lines(&self) -> Vec<String> {
@@ -135,7 +168,7 @@ impl Log {
 impl Drop for Log {
     fn drop(&mut self) {
         let _ = std::fs::remove_file(&self.path);
-        let _ = std::fs::remove_file(&self.marker);
+        let _ = std::fs::remove_dir_all(&self.marker);
     }
 }
 
@@ -228,6 +261,30 @@ pub fn assert_no_worker_left(pids: impl IntoIterator<Item = u32>, call: &str) {
          `wait()` on every child you start, on the error paths too, and on a worker that \
          died"
     );
+}
+
+/// How long a check waits for a call that a right implementation finishes at once, before
+/// it calls it hung: generous, so that only a deadlock reaches it, and well within the
+/// grader's own deadline, so that the check can say what the deadlock means.
+pub const DEADLINE: Duration = Duration::from_secs(15);
+
+/// Runs `call` on a thread of its own and returns what it returns (or re-raises its
+/// panic). If it has not returned after [`DEADLINE`], fails the check with `hung`, the
+/// message that names the defect: the hung thread is left behind, and ends with the
+/// check's process.
+pub fn within_deadline<T: Send + 'static>(
+    hung: &str,
+    call: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, outcome) = std::sync::mpsc::channel();
+    thread::spawn(move || {
+        let _ = done.send(std::panic::catch_unwind(std::panic::AssertUnwindSafe(call)));
+    });
+    match outcome.recv_timeout(DEADLINE) {
+        Ok(Ok(value)) => value,
+        Ok(Err(payload)) => std::panic::resume_unwind(payload),
+        Err(_) => panic!("{hung} (still running after {DEADLINE:?})"),
+    }
 }
 
 /// The message of a panic payload.

@@ -5,7 +5,7 @@
 
 use std::io;
 use std::panic;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, mpsc};
 use std::thread;
 use std::time::Duration;
 
@@ -249,6 +249,53 @@ fn a_write_error_stops_the_readers() {
         reads <= 51 + LIMITS.window,
         "the readers stopped: {reads} reads of 10 000"
     );
+}
+
+#[test]
+fn a_write_error_on_the_slowest_item_ends_every_stage() {
+    // The writer fails on item 0, the slowest of its window: by then every ticket is
+    // taken and the readers wait for one, and the pool, with nothing to compute, waits
+    // for an item. Only the writer's returning, which drops the ticket sender and the
+    // results' receiver, can stop them; a writer that kept either alive would hang here.
+    const WINDOW: usize = 6;
+    let gauge = Arc::new(Gauge::default());
+    let counting = Arc::clone(&gauge);
+    let (returned, outcome) = mpsc::channel();
+    thread::spawn(move || {
+        let gauge = counting;
+        let outcome = pipeline::run(
+            1_000,
+            |i| {
+                gauge.read_starts();
+                Ok(i)
+            },
+            |i| {
+                if i == 0 {
+                    // Here `computing` counts the computations finished.
+                    gauge.wait_until(|c| c.reads >= WINDOW && c.computing >= WINDOW - 1);
+                }
+                let v = value(i);
+                gauge.update(|c| c.computing += 1);
+                v
+            },
+            |_, _| Err(io::Error::new(io::ErrorKind::StorageFull, "disk full")),
+            &pool(3),
+            Limits {
+                readers: 2,
+                capacity: 2,
+                window: WINDOW,
+            },
+        );
+        let _ = returned.send(outcome);
+    });
+    let outcome = outcome
+        .recv_timeout(Duration::from_secs(30))
+        .expect("the pipeline returns after its writer failed: every stage stopped");
+    assert!(
+        matches!(outcome, Err(PipelineError::Write { index: 0, .. })),
+        "{outcome:?}"
+    );
+    assert!(gauge.counts().reads <= WINDOW);
 }
 
 #[test]
