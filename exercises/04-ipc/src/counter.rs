@@ -26,7 +26,8 @@ pub enum CountError {
 
 /// Creates the shared memory segment `os_id` holding a [`CounterBlock`], starts `processes`
 /// workers from `worker` with two more arguments, `os_id` and `times`, all at once (each
-/// adds 1 to the count `times` times), waits for every one, and returns the count.
+/// adds 1 to the count `times` times), waits for every one, and returns the count they
+/// left in the segment.
 ///
 /// When this returns, the segment is gone from `/dev/shm` and every worker has been
 /// reaped, whatever happened, a crashed worker included.

@@ -15,7 +15,8 @@ pub const MAX_FRAME: usize = 64 << 20;
 /// Writes `payload` as one frame: its length as a little-endian `u32`, then its bytes.
 ///
 /// A payload longer than [`MAX_FRAME`] is refused with `ErrorKind::InvalidInput`, before
-/// anything is written. It does not flush.
+/// anything is written. A `write` that takes only part of a buffer, or fails with
+/// `ErrorKind::Interrupted`, is followed by another. It does not flush.
 pub fn write_frame(writer: &mut impl Write, payload: &[u8]) -> io::Result<()> {
     // Write `write_frame` here:
     // 1. A payload longer than `MAX_FRAME` is refused before anything is written:
@@ -28,6 +29,10 @@ pub fn write_frame(writer: &mut impl Write, payload: &[u8]) -> io::Result<()> {
 
 /// Reads one frame into `buffer`, replacing what it held. Returns `Ok(false)` if the stream
 /// ended cleanly before the frame began, `Ok(true)` once a whole frame is in `buffer`.
+///
+/// It takes from `reader` the frame's bytes and no more: the next frame stays there. A
+/// `read` may return fewer bytes than asked for, or fail with `ErrorKind::Interrupted`
+/// (then it is tried again).
 ///
 /// Errors: `ErrorKind::UnexpectedEof` if the stream ends inside a frame (in its length or
 /// its body); `ErrorKind::InvalidData` if the length is above [`MAX_FRAME`], and then

@@ -26,7 +26,8 @@ impl IpcWorker {
     /// Starts `worker` with one more argument, the name of a one-shot server, and waits at
     /// most `timeout` for its [`Hello`]. If the worker ends before saying hello, that is
     /// an error at once; if the time runs out, an `ErrorKind::TimedOut` error. Either way
-    /// the worker is killed and reaped before this returns.
+    /// the worker is killed and reaped, and no thread of this call is left, before this
+    /// returns. It waits by blocking, not by spinning: the CPU stays free meanwhile.
     pub fn start(worker: &Worker, timeout: Duration) -> io::Result<IpcWorker> {
         // Write `start` here:
         // 1. `let (server, name) = IpcOneShotServer::<Hello>::new()?;` and start the worker

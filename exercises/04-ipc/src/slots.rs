@@ -5,11 +5,16 @@
 //! models, where loom watches every byte), and inside a shared memory mapping (the ring
 //! between two processes).
 
+use std::sync::atomic::{AtomicUsize, Ordering};
+
 use crate::sync::UnsafeCell;
 
 /// A ring's `capacity()` slots of one byte.
 pub struct Slots {
     kind: Kind,
+    /// How many `write` and `read` calls these slots have served (see [`Slots::copies`]).
+    /// A std atomic even under loom: a tally for the checks, not part of the protocol.
+    copies: AtomicUsize,
 }
 
 enum Kind {
@@ -34,6 +39,7 @@ impl Slots {
         assert!(capacity > 0, "a ring needs at least one slot");
         Slots {
             kind: Kind::Heap((0..capacity).map(|_| UnsafeCell::new(0)).collect()),
+            copies: AtomicUsize::new(0),
         }
     }
 
@@ -46,6 +52,7 @@ impl Slots {
     pub(crate) unsafe fn mapped(start: *mut u8, len: usize) -> Slots {
         Slots {
             kind: Kind::Mapped { start, len },
+            copies: AtomicUsize::new(0),
         }
     }
 
@@ -57,6 +64,13 @@ impl Slots {
         }
     }
 
+    /// How many calls to [`Slots::write`] and [`Slots::read`] these slots have served. The
+    /// checks count them: a ring copies each contiguous run of bytes with one call, not a
+    /// byte at a time.
+    pub fn copies(&self) -> usize {
+        self.copies.load(Ordering::Relaxed)
+    }
+
     /// Copies `bytes` into the slots `at..at + bytes.len()`.
     ///
     /// # Safety
@@ -64,7 +78,14 @@ impl Slots {
     /// `at + bytes.len() <= self.capacity()`, and no one else reads or writes those slots
     /// during the call (the ring's protocol gives them to the producer).
     pub unsafe fn write(&self, at: usize, bytes: &[u8]) {
-        assert!(at + bytes.len() <= self.capacity(), "slots out of range");
+        assert!(
+            at + bytes.len() <= self.capacity(),
+            "slots out of range: {} bytes at slot {at} of {}; a copy that runs past the \
+             last slot goes on at slot 0, with a second call",
+            bytes.len(),
+            self.capacity()
+        );
+        self.copies.fetch_add(1, Ordering::Relaxed);
         match &self.kind {
             Kind::Heap(cells) => {
                 for (cell, &byte) in cells[at..].iter().zip(bytes) {
@@ -87,7 +108,14 @@ impl Slots {
     /// `at + out.len() <= self.capacity()`, and no one writes those slots during the call
     /// (the ring's protocol gives them to the consumer).
     pub unsafe fn read(&self, at: usize, out: &mut [u8]) {
-        assert!(at + out.len() <= self.capacity(), "slots out of range");
+        assert!(
+            at + out.len() <= self.capacity(),
+            "slots out of range: {} bytes at slot {at} of {}; a copy that runs past the \
+             last slot goes on at slot 0, with a second call",
+            out.len(),
+            self.capacity()
+        );
+        self.copies.fetch_add(1, Ordering::Relaxed);
         match &self.kind {
             Kind::Heap(cells) => {
                 for (cell, byte) in cells[at..].iter().zip(out.iter_mut()) {

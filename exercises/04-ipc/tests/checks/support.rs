@@ -4,7 +4,10 @@
 use std::io::{self, Read, Write};
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::mpsc::{self, RecvTimeoutError};
 use std::sync::{Mutex, MutexGuard};
+use std::thread;
+use std::time::Duration;
 
 use ipc_exercise::Worker;
 use nix::sys::signal::{Signal, kill};
@@ -24,9 +27,10 @@ pub fn worker(task: &[&str]) -> Worker {
     Worker::new(worker_program()).args(task)
 }
 
-/// One check at a time in this process among those that start processes: a check looks at
-/// *all* the children of this process. (The grader runs each check in a process of its
-/// own anyway; this is for `cargo test`, which runs a binary's tests on several threads.)
+/// One check at a time in this process among those that start processes, and those that
+/// keep a core busy: a check looks at *all* the children of this process, and one measures
+/// the CPU time of the whole process. (The grader runs each check in a process of its own
+/// anyway; this is for `cargo test`, which runs a binary's tests on several threads.)
 pub fn serial() -> MutexGuard<'static, ()> {
     static ONE_AT_A_TIME: Mutex<()> = Mutex::new(());
     ONE_AT_A_TIME
@@ -87,33 +91,197 @@ pub fn dev_shm(os_id: &str) -> PathBuf {
     PathBuf::from("/dev/shm").join(os_id.trim_start_matches('/'))
 }
 
-/// A reader that hands out at most `step` bytes per `read`, as a pipe may.
+/// A reader that hands out at most `step` bytes per `read`, as a pipe may; and, if made
+/// `interrupted()`, fails every other call with `ErrorKind::Interrupted` (before each
+/// real read, the end of the stream included), as a read that a signal interrupts does.
 pub struct Trickle<R> {
-    pub inner: R,
-    pub step: usize,
+    inner: R,
+    step: usize,
+    interrupts: bool,
+    interrupted_last: bool,
+}
+
+impl<R> Trickle<R> {
+    pub fn new(inner: R, step: usize) -> Trickle<R> {
+        Trickle {
+            inner,
+            step,
+            interrupts: false,
+            interrupted_last: false,
+        }
+    }
+
+    pub fn interrupted(self) -> Trickle<R> {
+        Trickle {
+            interrupts: true,
+            ..self
+        }
+    }
 }
 
 impl<R: Read> Read for Trickle<R> {
     fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if self.interrupts && !self.interrupted_last {
+            self.interrupted_last = true;
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        self.interrupted_last = false;
         let len = buf.len().min(self.step);
         self.inner.read(&mut buf[..len])
     }
 }
 
-/// A writer that takes at most `step` bytes per `write`, as a nearly full pipe may.
+/// A reader that gives `good` bytes, then fails with `ErrorKind::ConnectionReset`, as a
+/// socket whose other end went away does.
+pub struct Failing {
+    pub good: io::Cursor<Vec<u8>>,
+}
+
+impl Read for Failing {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        match self.good.read(buf)? {
+            0 if !buf.is_empty() => Err(io::ErrorKind::ConnectionReset.into()),
+            n => Ok(n),
+        }
+    }
+}
+
+/// A writer that takes at most `step` bytes per `write`, as a nearly full pipe may; if
+/// made `interrupted()`, it fails every other call with `ErrorKind::Interrupted` first.
+/// It counts the calls to `flush`.
 pub struct Stingy<W> {
     pub inner: W,
-    pub step: usize,
+    step: usize,
+    interrupts: bool,
+    interrupted_last: bool,
+    pub flushes: usize,
+}
+
+impl<W> Stingy<W> {
+    pub fn new(inner: W, step: usize) -> Stingy<W> {
+        Stingy {
+            inner,
+            step,
+            interrupts: false,
+            interrupted_last: false,
+            flushes: 0,
+        }
+    }
+
+    pub fn interrupted(self) -> Stingy<W> {
+        Stingy {
+            interrupts: true,
+            ..self
+        }
+    }
 }
 
 impl<W: Write> Write for Stingy<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.interrupts && !self.interrupted_last {
+            self.interrupted_last = true;
+            return Err(io::ErrorKind::Interrupted.into());
+        }
+        self.interrupted_last = false;
         let len = buf.len().min(self.step);
         self.inner.write(&buf[..len])
     }
     fn flush(&mut self) -> io::Result<()> {
+        self.flushes += 1;
         self.inner.flush()
     }
+}
+
+/// Runs `f` on a thread of its own and returns what it returns; if it has not returned
+/// within `limit`, kills and reaps this process's children and fails the check with
+/// `hung`. It turns a call that hangs into a failure that says why, before the grader's
+/// deadline; a call that returns is never hurried (the limit is far above any honest
+/// wait). A panic in `f` is the check's panic.
+pub fn returns_within<T: Send + 'static>(
+    limit: Duration,
+    hung: &str,
+    f: impl FnOnce() -> T + Send + 'static,
+) -> T {
+    let (done, outcome) = mpsc::channel();
+    let call = thread::spawn(move || {
+        let _ = done.send(f());
+    });
+    match outcome.recv_timeout(limit) {
+        Ok(value) => {
+            let _ = call.join();
+            value
+        }
+        // `f` panicked: its sender is gone. Show its panic.
+        Err(RecvTimeoutError::Disconnected) => match call.join() {
+            Err(panic) => std::panic::resume_unwind(panic),
+            Ok(()) => unreachable!("`f` returned without sending"),
+        },
+        Err(RecvTimeoutError::Timeout) => {
+            // The call is still blocked on its thread: leave it, but leave no process.
+            for pid in children() {
+                let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+                let _ = waitpid(Pid::from_raw(pid as i32), None);
+            }
+            panic!("{hung} (it had not returned after {limit:?})");
+        }
+    }
+}
+
+/// Kills this process's children (without reaping them: their owners do) if it has not
+/// been stopped within `limit`, so that a check waiting for a child that never answers
+/// fails with its own message instead of hanging. Dropping it stops it.
+pub struct KillChildrenAfter {
+    stop: Option<mpsc::Sender<()>>,
+    watching: Option<thread::JoinHandle<bool>>,
+}
+
+impl KillChildrenAfter {
+    pub fn start(limit: Duration) -> KillChildrenAfter {
+        let (stop, stopped) = mpsc::channel::<()>();
+        let watching = thread::spawn(move || {
+            if let Err(RecvTimeoutError::Timeout) = stopped.recv_timeout(limit) {
+                for pid in children() {
+                    let _ = kill(Pid::from_raw(pid as i32), Signal::SIGKILL);
+                }
+                return true;
+            }
+            false
+        });
+        KillChildrenAfter {
+            stop: Some(stop),
+            watching: Some(watching),
+        }
+    }
+
+    /// Stops the watchdog; whether it had killed the children.
+    pub fn fired(mut self) -> bool {
+        self.finish()
+    }
+
+    fn finish(&mut self) -> bool {
+        drop(self.stop.take());
+        self.watching
+            .take()
+            .is_some_and(|watching| watching.join().unwrap_or(true))
+    }
+}
+
+impl Drop for KillChildrenAfter {
+    fn drop(&mut self) {
+        self.finish();
+    }
+}
+
+/// The CPU time this process has used so far, all its threads together (children not
+/// included), from `/proc/self/stat`; `None` where that file does not exist.
+pub fn process_cpu_time() -> Option<Duration> {
+    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
+    // Fields after the last `)`: STATE is the first; utime and stime are the 12th and 13th.
+    let mut fields = stat.rsplit_once(')')?.1.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    // Linux reports them in USER_HZ ticks, 100 per second on every architecture.
+    Some(Duration::from_millis((user + system) * 10))
 }
 
 /// `len` bytes that are not all alike.
