@@ -26,6 +26,7 @@ mod process;
 mod progress;
 mod report;
 mod reset;
+mod scratch;
 mod selftest;
 mod stability;
 mod submissions;

@@ -22,6 +22,7 @@ use serde::Deserialize;
 use serde_json::Value;
 
 use crate::course::{Course, Exercise};
+use crate::scratch::{copy_dir, include_given_files_beside, replace_in_files, workspace};
 
 /// The file of submissions in a solution crate.
 pub const FILE: &str = "submissions.toml";
@@ -309,8 +310,11 @@ impl Scratch {
             .join(format!("course-submissions-{}", std::process::id()))
             .join(&exercise.name);
         let krate = root.join("exercises").join(&exercise.name);
-        let _ = std::fs::remove_dir_all(&root);
-        workspace(&course.root, &root, &format!("exercises/{}", exercise.name))?;
+        workspace(
+            &course.root,
+            &root,
+            &[&format!("exercises/{}", exercise.name)],
+        )?;
         copy_dir(&exercise.starter.dir, &krate)?;
         copy_dir(&solution.dir.join("src"), &krate.join("src"))?;
         include_given_files_beside(&krate.join("src"))?;
@@ -465,61 +469,6 @@ pub fn judge(expect: &Expect, report: &Value, task: &str) -> Verdict {
     }
 }
 
-/// A new course at `root` whose workspace has the one member `member`, with everything
-/// the course's manifest says from `[workspace.package]` on (dependencies, lints,
-/// profiles), and the course's lock file and toolchain.
-fn workspace(course: &Path, root: &Path, member: &str) -> Result<()> {
-    std::fs::create_dir_all(root)?;
-    let manifest = std::fs::read_to_string(course.join("Cargo.toml"))?;
-    let shared = manifest
-        .find("[workspace.package]")
-        .map(|at| &manifest[at..])
-        .context("the course's Cargo.toml has no [workspace.package] table")?;
-    std::fs::write(
-        root.join("Cargo.toml"),
-        format!("[workspace]\nresolver = \"3\"\nmembers = [{member:?}]\n\n{shared}"),
-    )?;
-    for file in ["Cargo.lock", "rust-toolchain.toml"] {
-        if course.join(file).is_file() {
-            std::fs::copy(course.join(file), root.join(file))?;
-        }
-    }
-    Ok(())
-}
-
-/// Copies the folder `from` into `to`: files, folders, and symbolic links as links.
-fn copy_dir(from: &Path, to: &Path) -> Result<()> {
-    std::fs::create_dir_all(to)?;
-    for entry in std::fs::read_dir(from).with_context(|| format!("reading {}", from.display()))? {
-        let entry = entry?;
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type()?;
-        if kind.is_symlink() {
-            let _ = std::fs::remove_file(&target);
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path())?, &target)?;
-        } else if kind.is_dir() {
-            copy_dir(&entry.path(), &target)?;
-        } else {
-            std::fs::copy(entry.path(), &target)?;
-        }
-    }
-    Ok(())
-}
-
-/// A solution includes the files its exercise gives by path
-/// (`#[path = "../../../exercises/NN-name/src/work.rs"]`); in the copy they are in the same
-/// folder, where a plain `mod` finds them.
-fn include_given_files_beside(src: &Path) -> Result<()> {
-    let lib = src.join("lib.rs");
-    let text: String = std::fs::read_to_string(&lib)?
-        .lines()
-        .filter(|line| !line.starts_with("#[path = "))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(&lib, text)?;
-    Ok(())
-}
-
 /// Gives the copy names of its own, so that its builds never overwrite the real exercise's:
 /// `exercise-NN-...` becomes `submission-NN-...` in every file (the package, and the worker
 /// program its checks find by name), and the manifest names no solution.
@@ -540,22 +489,6 @@ fn rename(krate: &Path, package: &str) -> Result<()> {
         .map(|line| format!("{line}\n"))
         .collect();
     std::fs::write(&manifest, text)?;
-    Ok(())
-}
-
-fn replace_in_files(dir: &Path, from: &str, to: &str) -> Result<()> {
-    for entry in std::fs::read_dir(dir)? {
-        let entry = entry?;
-        let path = entry.path();
-        if entry.file_type()?.is_dir() {
-            replace_in_files(&path, from, to)?;
-        } else if entry.file_type()?.is_file()
-            && let Ok(text) = std::fs::read_to_string(&path)
-            && text.contains(from)
-        {
-            std::fs::write(&path, text.replace(from, to))?;
-        }
-    }
     Ok(())
 }
 

@@ -26,7 +26,8 @@ use std::sync::{Mutex, MutexGuard};
 
 use serde_json::Value;
 use support::{
-    copy_dir, failed_checks, include_given_files_beside, rename_exercise, repo, task, workspace,
+    copy_dir, failed_checks, include_given_files_beside, rename_exercise, replace_in_files, repo,
+    task, workspace,
 };
 
 /// One test at a time: the first looks at every child of this process, and the grader
@@ -40,20 +41,6 @@ fn one_at_a_time() -> MutexGuard<'static, ()> {
 /// grader's selections.
 fn copy_name(label: &str) -> String {
     format!("05-hybrid-{label}")
-}
-
-/// Replaces `from` with `to` in every file under `dir`.
-fn replace_in_files(dir: &Path, from: &str, to: &str) {
-    for entry in std::fs::read_dir(dir).unwrap() {
-        let path = entry.unwrap().path();
-        if path.is_dir() {
-            replace_in_files(&path, from, to);
-        } else if let Ok(text) = std::fs::read_to_string(&path)
-            && text.contains(from)
-        {
-            std::fs::write(&path, text.replace(from, to)).unwrap();
-        }
-    }
 }
 
 /// A course with one exercise, a copy of exercise 05 labelled `label`, whose `src/` is

@@ -1,4 +1,4 @@
-//! The seed note's GIL, simulated in Rust: CPU-bound threads under a global lock get no
+//! Python's GIL, simulated in Rust: CPU-bound threads under a global lock get no
 //! speedup, free threads do, and I/O-bound threads overlap even under the lock.
 //!
 //! cargo run -p lesson-01-threads --example gil

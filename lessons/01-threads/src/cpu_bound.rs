@@ -3,7 +3,7 @@
 //! A job is *CPU-bound* when the processor is the bottleneck: no waiting for disks or
 //! networks, only arithmetic. The only way to finish it sooner is to run parts of it on
 //! several cores at the same time. In CPython, threads cannot do that (the GIL lets one
-//! thread run Python code at a time, see [`crate::gil`]), so the seed note sends CPU-bound
+//! thread run Python code at a time, see [`crate::gil`]), so Python guides send CPU-bound
 //! work to `multiprocessing`. Rust threads have no such lock: the same process, the same
 //! memory, and every core busy.
 //!

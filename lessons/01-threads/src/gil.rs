@@ -1,6 +1,6 @@
 //! The GIL, in Rust: what a global interpreter lock does to threads, simulated and measured.
 //!
-//! The seed note's advice, threads for I/O and processes for CPU, comes from CPython's
+//! Python's usual advice, threads for I/O and processes for CPU, comes from CPython's
 //! *global interpreter lock*. A CPython thread must hold the GIL to run Python bytecode, and
 //! there is one GIL per interpreter. So:
 //!
@@ -41,7 +41,7 @@
 //! Python 3.13 introduced an optional *free-threaded* build of CPython (PEP 703, the
 //! `python3.13t` executable) in which the GIL is gone and threads can run Python code in
 //! parallel; it is a separate build, experimental in 3.13, and the standard build keeps the
-//! GIL. Until it is what you run, the seed note's advice stands for Python. In Rust, the
+//! GIL. Until it is what you run, that advice stands for Python. In Rust, the
 //! [`cpu_free_threads`] column is the only one there is.
 
 use std::sync::{Mutex, MutexGuard, PoisonError};

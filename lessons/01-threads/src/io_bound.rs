@@ -5,7 +5,7 @@
 //! uses no CPU at all until the answer arrives. So while one thread waits, others can start
 //! their own requests and wait too: eight requests of 100 ms each take 800 ms one after
 //! another, and about 100 ms on eight threads. That works even on a single core, since
-//! nobody needs the core while waiting. It is why the seed note recommends threads for
+//! nobody needs the core while waiting. It is why Python guides recommend threads for
 //! I/O-bound work in Python: CPython releases its global lock around blocking calls
 //! ([`crate::gil`] shows this in Rust).
 //!

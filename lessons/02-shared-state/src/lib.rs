@@ -1,6 +1,6 @@
 //! # Lesson 02: shared state and races
 //!
-//! Threads in one process share memory; the seed note names the price: race conditions.
+//! Threads in one process share memory; Python guides name the price: race conditions.
 //! Rust splits that price in two. A *data race* (two threads touching the same memory at
 //! once, at least one writing, without synchronisation) is undefined behaviour, and the
 //! compiler refuses every program that could have one: the data must sit behind a lock or

@@ -1,6 +1,6 @@
 //! Fault isolation: the same four faults in a thread and in a child process.
 //!
-//! The seed note says that processes isolate faults ("crashes in one process do not
+//! Python guides say that processes isolate faults ("crashes in one process do not
 //! affect others") and threads do not ("one thread crash affects all"). In Rust the
 //! second half needs care, because the most common failure is not a crash:
 //!

@@ -1,6 +1,6 @@
 //! # Lesson 03: processes
 //!
-//! The seed note's case for processes in Python is parallelism: CPython's GIL lets one
+//! The usual case for processes in Python is parallelism: CPython's GIL lets one
 //! thread compute at a time, so CPU-bound work goes to `multiprocessing`. In Rust, threads
 //! already compute in parallel (lesson 01). What a process still buys is everything that
 //! comes from not sharing an address space: a crash that stays in one worker, a separate

@@ -1,6 +1,6 @@
 //! # Lesson 04: inter-process communication
 //!
-//! The seed note's last word on processes: they do not share memory, so "data sharing
+//! Python guides' last word on processes: they do not share memory, so "data sharing
 //! between processes requires explicit mechanisms like queues or pipes". This lesson builds
 //! each mechanism between real processes and measures it, side by side, against a channel
 //! to a thread in the same process and against `memcpy`, the fastest anything can move

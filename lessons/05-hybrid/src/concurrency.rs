@@ -1,7 +1,7 @@
 //! Choosing concurrency levels: what happens with as many threads as cores, four times as
 //! many, and sixty-four times as many, for work that computes and for work that waits.
 //!
-//! The seed note's advice is "avoid overloading the system with too many threads or
+//! The usual Python advice is "avoid overloading the system with too many threads or
 //! processes". How many is too many depends on what the threads do, and this module has
 //! the three kinds of work the benchmarks run at each level (`benches/hybrid.rs`, groups
 //! `oversub_*`):

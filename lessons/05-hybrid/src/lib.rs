@@ -1,6 +1,6 @@
 //! # Lesson 05: hybrid concurrency
 //!
-//! The seed note's last advice is to combine approaches for hybrid workloads, and not to
+//! Python guides' last advice is to combine approaches for hybrid workloads, and not to
 //! overload the system with too many threads or processes. This lesson does both, with the
 //! tools of lessons 01 to 03, and measures the choices:
 //!

@@ -1,7 +1,7 @@
 //! A pipeline: I/O threads that read, a rayon stage that computes, and a writer that
 //! writes the results in input order; bounded everywhere.
 //!
-//! The seed note ends on hybrid workloads: some of the work waits (reading files, calling
+//! Python guides end on hybrid workloads: some of the work waits (reading files, calling
 //! services), some of it computes. Each part wants a different number of threads. Waiting
 //! wants many threads, so that the waits overlap; computing wants one thread per core, and
 //! no more. A pipeline gives each part its own stage with its own threads, and connects the

@@ -12,6 +12,10 @@
 //! Each test file uses a part of this module; the rest would be dead code there.
 #![allow(dead_code)]
 
+// The grader's own scratch-course helpers, one copy for it and its tests.
+#[path = "../../src/scratch.rs"]
+mod scratch;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 
@@ -34,22 +38,9 @@ pub fn target_dir() -> PathBuf {
         .to_path_buf()
 }
 
-/// Copies the folder `from` into `to`, recursively: files (with their permissions),
-/// folders, and symbolic links as links (a solution's `tests/ui` is one).
+/// Copies the folder `from` into `to` (the grader's own `scratch::copy_dir`).
 pub fn copy_dir(from: &Path, to: &Path) {
-    std::fs::create_dir_all(to).unwrap();
-    for entry in std::fs::read_dir(from).unwrap() {
-        let entry = entry.unwrap();
-        let target = to.join(entry.file_name());
-        let kind = entry.file_type().unwrap();
-        if kind.is_symlink() {
-            std::os::unix::fs::symlink(std::fs::read_link(entry.path()).unwrap(), &target).unwrap();
-        } else if kind.is_dir() {
-            copy_dir(&entry.path(), &target);
-        } else {
-            std::fs::copy(entry.path(), &target).unwrap();
-        }
-    }
+    scratch::copy_dir(from, to).unwrap();
 }
 
 /// Replaces `from` with `to` in `file`, which must contain it: a test that edits a copy
@@ -60,30 +51,10 @@ pub fn replace(file: &Path, from: &str, to: &str) {
     std::fs::write(file, text.replace(from, to)).unwrap();
 }
 
-/// A new, empty course at `course` whose workspace has `members` (paths inside it), with
-/// everything the repository's manifest says from `[workspace.package]` on (dependencies,
-/// lints, profiles), and the repository's lock file and toolchain.
+/// A new, empty course at `course` whose workspace has `members` (paths inside it),
+/// with the repository's dependencies, lints, profiles, lock file and toolchain.
 pub fn workspace(course: &Path, members: &[&str]) {
-    let _ = std::fs::remove_dir_all(course);
-    std::fs::create_dir_all(course).unwrap();
-    let repo = repo();
-    let root = std::fs::read_to_string(repo.join("Cargo.toml")).unwrap();
-    let shared = root
-        .find("[workspace.package]")
-        .map(|at| &root[at..])
-        .expect("the repository's Cargo.toml has a [workspace.package] table");
-    let members: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
-    std::fs::write(
-        course.join("Cargo.toml"),
-        format!(
-            "[workspace]\nresolver = \"3\"\nmembers = [{}]\n\n{shared}",
-            members.join(", ")
-        ),
-    )
-    .unwrap();
-    for file in ["Cargo.lock", "rust-toolchain.toml"] {
-        std::fs::copy(repo.join(file), course.join(file)).unwrap();
-    }
+    scratch::workspace(&repo(), course, members).unwrap();
 }
 
 /// Gives the copy of an exercise at `exercise` the package name `new_name` in place of
@@ -108,21 +79,15 @@ pub fn rename_exercise(exercise: &Path, name: &str, new_name: &str) {
     std::fs::write(&path, renamed).unwrap();
 }
 
-/// Makes the copy of a solution in `src` find the exercise's given files beside it.
-///
-/// A solution includes the files its exercise gives by path
-/// (`#[path = "../../../exercises/NN-name/src/work.rs"]`). A copy whose `src/` is the
-/// exercise's, overlaid with the solution's, has them in the same folder, where a plain
-/// `mod` finds them: the `#[path]` lines go.
+/// Makes the copy of a solution in `src` find the exercise's given files beside it
+/// (`scratch::include_given_files_beside`).
 pub fn include_given_files_beside(src: &Path) {
-    let lib = src.join("lib.rs");
-    let text: String = std::fs::read_to_string(&lib)
-        .unwrap()
-        .lines()
-        .filter(|line| !line.starts_with("#[path = "))
-        .map(|line| format!("{line}\n"))
-        .collect();
-    std::fs::write(&lib, text).unwrap();
+    scratch::include_given_files_beside(src).unwrap();
+}
+
+/// Replaces `from` with `to` in every file under `dir`.
+pub fn replace_in_files(dir: &Path, from: &str, to: &str) {
+    scratch::replace_in_files(dir, from, to).unwrap();
 }
 
 /// `xtask --manifest-path COURSE/Cargo.toml grade --format json ARGS...`: its exit code and
