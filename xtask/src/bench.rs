@@ -82,7 +82,7 @@ pub const ROUNDS: usize = 3;
 pub const BUSY: f64 = 0.25;
 
 /// The most rounds a benchmark check measures while it looks for [`ROUNDS`] quiet ones. If
-/// the machine stays busy, the check judges the quietest rounds it measured, and says so.
+/// the machine stays busy, the check gives no verdict (it is skipped, and says why).
 pub const MAX_ROUNDS: usize = 3 * ROUNDS;
 
 /// What one benchmark check measured: the round with the median speedup, every judged

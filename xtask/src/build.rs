@@ -12,6 +12,7 @@ use cargo_metadata::diagnostic::DiagnosticLevel;
 use cargo_metadata::{Message, TargetKind};
 
 use crate::course::{Course, Crate};
+use crate::process;
 
 /// What a build is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -103,7 +104,9 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
     cmd.stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
-    let mut child = cmd.spawn().context("could not run cargo")?;
+    // In a process group of its own, so that an interruption of the grader kills it
+    // and its compilers (see `process`).
+    let (mut child, group) = process::start(cmd).context("could not run cargo")?;
 
     // Cargo's progress ("Compiling ...") goes on to our stderr as it comes, so a first
     // build does not look like a hang; a copy is kept to explain a failure.
@@ -184,6 +187,8 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
         }
     }
     let status = child.wait().context("waiting for cargo")?;
+    process::stop_if_interrupted();
+    group.finish();
     let stderr = echo.join().unwrap_or_default();
     if !status.success() && build.errors.is_empty() {
         build.cargo_failure = Some(cargo_error(&stderr));

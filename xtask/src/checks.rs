@@ -166,59 +166,7 @@ impl<'a> Runner<'a> {
             };
             return Ok((status, output, None));
         };
-        let threshold = spec.rule.threshold(self.cores);
-        let speedup = measured.speedup();
-        let needs = match spec.max_speedup {
-            Some(max) => format!("needs {threshold:.2}x to {max:.2}x"),
-            None => format!("needs >= {threshold:.2}x"),
-        };
-        let rounds: Vec<String> = measured
-            .round_speedups
-            .iter()
-            .map(|r| format!("{r:.2}x"))
-            .collect();
-        let mut verdict = format!(
-            "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {} \
-             (the median of {} rounds: {})",
-            spec.candidate,
-            spec.baseline,
-            self.cores,
-            bench::human_ns(measured.candidate_ns),
-            bench::human_ns(measured.baseline_ns),
-            rounds.len(),
-            rounds.join(", "),
-        );
-        let set_aside = measured.measured_rounds - rounds.len();
-        if measured.quiet_rounds < rounds.len() {
-            verdict += &format!(
-                "; only {} of {} rounds were quiet (in the others, other programs kept more \
-                 than {} of a core busy), so the quietest were judged: close other programs \
-                 and grade again for a fair measurement",
-                measured.quiet_rounds,
-                measured.measured_rounds,
-                bench::BUSY,
-            );
-        } else if set_aside > 0 {
-            verdict += &format!(
-                "; {set_aside} more round(s), measured while other programs kept more than \
-                 {} of a core busy, were set aside",
-                bench::BUSY,
-            );
-        }
-        let status = if spec.holds(speedup, self.cores) {
-            Status::Pass
-        } else {
-            Status::Fail
-        };
-        let measurement = Measurement {
-            candidate_ns: measured.candidate_ns,
-            baseline_ns: measured.baseline_ns,
-            speedup,
-            threshold,
-            ceiling: spec.max_speedup,
-            rounds: measured.measured_rounds,
-            quiet_rounds: measured.quiet_rounds,
-        };
+        let (status, verdict, measurement) = judge_bench(spec, self.cores, &measured);
         Ok((status, verdict, Some(measurement)))
     }
 
@@ -286,13 +234,84 @@ enum Found {
     Missing(String),
 }
 
+/// The verdict on what a benchmark check measured on a machine with `cores` cores: pass
+/// or fail by its threshold, or skipped when too few rounds were quiet to judge.
+fn judge_bench(
+    spec: &BenchSpec,
+    cores: usize,
+    measured: &bench::Measured,
+) -> (Status, String, Measurement) {
+    let threshold = spec.rule.threshold(cores);
+    let speedup = measured.speedup();
+    let needs = match spec.max_speedup {
+        Some(max) => format!("needs {threshold:.2}x to {max:.2}x"),
+        None => format!("needs >= {threshold:.2}x"),
+    };
+    let rounds: Vec<String> = measured
+        .round_speedups
+        .iter()
+        .map(|r| format!("{r:.2}x"))
+        .collect();
+    let mut verdict = format!(
+        "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {} \
+         (the median of {} rounds: {})",
+        spec.candidate,
+        spec.baseline,
+        cores,
+        bench::human_ns(measured.candidate_ns),
+        bench::human_ns(measured.baseline_ns),
+        rounds.len(),
+        rounds.join(", "),
+    );
+    let set_aside = measured.measured_rounds - rounds.len();
+    let busy = measured.quiet_rounds < rounds.len();
+    if busy {
+        // Other programs slow one side of the comparison or both, by an amount that
+        // has nothing to do with the code: neither a pass nor a fail would be true.
+        verdict = format!(
+            "not judged: the machine was busy. In {} of {} rounds other programs kept \
+             more than {} of a core busy, and a speedup measured then says nothing about \
+             the code. Close other programs and grade again. (Measured anyway: {verdict}.)",
+            measured.measured_rounds - measured.quiet_rounds,
+            measured.measured_rounds,
+            bench::BUSY,
+        );
+    } else if set_aside > 0 {
+        verdict += &format!(
+            "; {set_aside} more round(s), measured while other programs kept more than \
+             {} of a core busy, were set aside",
+            bench::BUSY,
+        );
+    }
+    let status = if busy {
+        Status::Skipped
+    } else if spec.holds(speedup, cores) {
+        Status::Pass
+    } else {
+        Status::Fail
+    };
+    let measurement = Measurement {
+        candidate_ns: measured.candidate_ns,
+        baseline_ns: measured.baseline_ns,
+        speedup,
+        threshold,
+        ceiling: spec.max_speedup,
+        rounds: measured.measured_rounds,
+        quiet_rounds: measured.quiet_rounds,
+    };
+    (status, verdict, measurement)
+}
+
 /// Reads a test process's outcome as a check status and a message for the learner.
 fn judge_test(outcome: &Outcome, name: &str) -> (Status, String) {
     let mut message = match outcome.status {
         process::Status::TimedOut => (Status::Timeout, TIMEOUT_MESSAGE.to_owned()),
         process::Status::Signaled(sig) => (Status::Crashed, crashed(sig, &outcome.output)),
         process::Status::Exited(0) if libtest::passed_one(&outcome.output) => {
-            (Status::Pass, String::new())
+            match libtest::not_checked(&outcome.output, name) {
+                Some(why) => (Status::Skipped, why),
+                None => (Status::Pass, String::new()),
+            }
         }
         process::Status::Exited(0) => (
             Status::Error,
@@ -314,13 +333,25 @@ fn judge_test(outcome: &Outcome, name: &str) -> (Status, String) {
             list.len(),
             list.join(", ")
         );
-        message.1 = if message.1.is_empty() {
-            note
-        } else {
-            format!("{}\n{note}", message.1)
-        };
+        add_note(&mut message.1, &note);
+    }
+    if !outcome.segments.is_empty() {
+        let note = format!(
+            "note: the test left {} shared-memory segment(s) in /dev/shm, which the grader \
+             removed: {} (unlink a segment when its last user is done, also on error paths)",
+            outcome.segments.len(),
+            outcome.segments.join(", ")
+        );
+        add_note(&mut message.1, &note);
     }
     message
+}
+
+fn add_note(message: &mut String, note: &str) {
+    if !message.is_empty() {
+        message.push('\n');
+    }
+    message.push_str(note);
 }
 
 fn crashed(signal: i32, output: &str) -> String {
@@ -340,4 +371,59 @@ fn crashed(signal: i32, output: &str) -> String {
 /// Removes a scratch directory when grading ends.
 pub fn clean_scratch(path: &Path) {
     let _ = std::fs::remove_dir_all(path);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::course::SpeedupRule;
+
+    fn spec() -> BenchSpec {
+        BenchSpec {
+            target: "speedup".into(),
+            candidate: "sum/parallel".into(),
+            baseline: "sum/sequential".into(),
+            rule: SpeedupRule::Fixed(1.4),
+            max_speedup: None,
+            min_cores: 1,
+            warm_up: 1.0,
+            measure: 1.0,
+        }
+    }
+
+    /// Three judged rounds whose median is `speedup`, of `measured` rounds in all, `quiet`
+    /// of them quiet.
+    fn measured(speedup: f64, measured: usize, quiet: usize) -> bench::Measured {
+        bench::Measured {
+            candidate_ns: 1000.0,
+            baseline_ns: 1000.0 * speedup,
+            round_speedups: vec![speedup; 3],
+            measured_rounds: measured,
+            quiet_rounds: quiet,
+        }
+    }
+
+    #[test]
+    fn quiet_rounds_give_a_pass_or_a_fail_by_the_threshold() {
+        let (status, message, _) = judge_bench(&spec(), 2, &measured(1.9, 3, 3));
+        assert_eq!(status, Status::Pass, "{message}");
+        let (status, message, _) = judge_bench(&spec(), 2, &measured(1.0, 4, 3));
+        assert_eq!(status, Status::Fail, "{message}");
+        assert!(message.contains("1 more round(s)"), "{message}");
+    }
+
+    #[test]
+    fn a_machine_that_stays_busy_gets_no_verdict_either_way() {
+        for speedup in [0.9, 1.9] {
+            let (status, message, measurement) = judge_bench(&spec(), 2, &measured(speedup, 9, 2));
+            assert_eq!(status, Status::Skipped, "{message}");
+            assert!(
+                message.starts_with("not judged: the machine was busy"),
+                "{message}"
+            );
+            assert!(message.contains("In 7 of 9 rounds"), "{message}");
+            assert!(message.contains("Close other programs"), "{message}");
+            assert_eq!(measurement.quiet_rounds, 2);
+        }
+    }
 }

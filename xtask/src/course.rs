@@ -257,7 +257,7 @@ impl Course {
 }
 
 /// An error for a name that is not in `known`, suggesting the closest one.
-fn unknown(what: &str, name: &str, known: &[&str]) -> anyhow::Error {
+pub fn unknown(what: &str, name: &str, known: &[&str]) -> anyhow::Error {
     let closest = known
         .iter()
         .map(|k| (strsim::levenshtein(name, k), *k))
@@ -334,8 +334,15 @@ impl Exercise {
         }
         let mut ids = BTreeSet::new();
         let mut tasks = Vec::new();
-        for raw_task in manifest.tasks {
-            let task = Task::from_raw(raw_task)?;
+        for (n, raw_task) in manifest.tasks.into_iter().enumerate() {
+            let which = match raw_task.get("id").and_then(|id| id.as_str()) {
+                Some(id) => format!("in task {} (`{id}`) of exercise {name}", n + 1),
+                None => format!("in task {} of exercise {name}", n + 1),
+            };
+            let raw_task: RawTask = serde_json::from_value(raw_task)
+                .map_err(|e| anyhow::anyhow!("{e}"))
+                .context(which.clone())?;
+            let task = Task::from_raw(raw_task).context(which)?;
             for id in std::iter::once(&task.id).chain(&task.formerly) {
                 if !ids.insert(id.clone()) {
                     bail!("task id `{id}` is used twice");
@@ -422,8 +429,7 @@ impl Task {
             .checks
             .into_iter()
             .map(Check::from_raw)
-            .collect::<Result<Vec<_>>>()
-            .with_context(|| format!("in task `{}`", raw.id))?;
+            .collect::<Result<Vec<_>>>()?;
         Ok(Task {
             id: raw.id,
             title: raw.title,
@@ -520,8 +526,9 @@ struct RawManifest {
     name: Option<String>,
     title: String,
     solution: Option<String>,
+    /// Read one by one (`RawTask`), so that an error can name its task.
     #[serde(default)]
-    tasks: Vec<RawTask>,
+    tasks: Vec<serde_json::Value>,
 }
 
 #[derive(Deserialize)]

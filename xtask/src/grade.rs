@@ -49,71 +49,110 @@ pub fn grade(course: &Course, options: &Options) -> Result<Report> {
         human::phase(&format!("building {what} of {}", names(&crates)));
         build::build(course, &crates, profile).map(Some)
     };
-    let tests = build_for(
-        &[CheckKind::Test, CheckKind::Trybuild],
-        Profile::Test,
-        "tests",
-    )?;
-    let loom = build_for(&[CheckKind::Loom], Profile::Loom, "loom models")?;
-    let benches = if options.no_bench || cores < 2 && all_benches_need_cores(&selected, cores) {
-        None
-    } else {
-        build_for(&[CheckKind::Bench], Profile::Bench, "benchmarks")?
-    };
-
+    // Checks run in phases, each after the one build it needs: tests and trybuild first
+    // (the quickest build, and the verdicts that matter most), then loom models, then
+    // benchmarks. The first verdicts come after one build, not after three.
+    let phases: [(&[CheckKind], Profile, &str); 3] = [
+        (
+            &[CheckKind::Test, CheckKind::Trybuild],
+            Profile::Test,
+            "tests",
+        ),
+        (&[CheckKind::Loom], Profile::Loom, "loom models"),
+        (&[CheckKind::Bench], Profile::Bench, "benchmarks"),
+    ];
+    let skip_benches = options.no_bench || cores < 2 && all_benches_need_cores(&selected, cores);
     let scratch = course.target_dir.join("course-grader");
-    let mut runner = Runner::new(
-        tests.as_ref(),
-        loom.as_ref(),
-        benches.as_ref(),
-        options.timeout,
-        cores,
-        scratch.clone(),
-    );
     let total: usize = selected.iter().map(|s| s.task.checks.len()).sum();
     let mut done = 0;
-    let mut tasks = Vec::new();
-    for s in &selected {
-        let mut results: Vec<CheckReport> = Vec::new();
-        for check in &s.task.checks {
-            done += 1;
-            human::check_started(done, total, s, check);
-            // A task's checks call the same code: after one has hung until its deadline,
-            // the others would most likely hang too, each for a full deadline. Don't run
-            // them; they fail with the reason.
-            let hung = results.iter().find(|r| r.status == Status::Timeout);
-            let result = match (hung, s.exercise.graded_crate(options.solutions)) {
-                (Some(hung), _) => CheckReport::new(
-                    check.kind.as_str(),
-                    &check.name,
-                    check.points,
-                    Status::Timeout,
-                    format!(
-                        "not run: {} `{}` of this task timed out first; fix that and grade again",
-                        hung.kind, hung.name
-                    ),
-                ),
-                (None, Some(krate)) => runner.run(krate, check),
-                (None, None) => CheckReport::new(
-                    check.kind.as_str(),
-                    &check.name,
-                    check.points,
-                    Status::Error,
-                    format!("exercise {} has no reference solution", s.exercise.name),
-                ),
-            };
-            human::check_finished(&result);
-            results.push(result);
+    let mut results: Vec<Vec<Option<CheckReport>>> = selected
+        .iter()
+        .map(|s| vec![None; s.task.checks.len()])
+        .collect();
+    for (kinds, profile, what) in phases {
+        let build = if profile == Profile::Bench && skip_benches {
+            None
+        } else {
+            build_for(kinds, profile, what)?
+        };
+        let (tests, loom, benches) = match profile {
+            Profile::Loom => (None, build.as_ref(), None),
+            Profile::Bench => (None, None, build.as_ref()),
+            _ => (build.as_ref(), None, None),
+        };
+        let mut runner = Runner::new(
+            tests,
+            loom,
+            benches,
+            options.timeout,
+            cores,
+            scratch.clone(),
+        );
+        for (s, row) in selected.iter().zip(&mut results) {
+            for (j, check) in s.task.checks.iter().enumerate() {
+                if !kinds.contains(&check.kind) {
+                    continue;
+                }
+                done += 1;
+                human::check_started(done, total, s, check);
+                let hung = row
+                    .iter()
+                    .flatten()
+                    .find(|r| r.status == Status::Timeout)
+                    .cloned();
+                let result = run_check(&mut runner, s, check, hung.as_ref(), options);
+                human::check_finished(&result);
+                row[j] = Some(result);
+            }
         }
-        tasks.push(TaskReport::new(
-            &s.exercise.name,
-            &s.task.id,
-            &s.task.title,
-            results,
-        ));
     }
+    let tasks = selected
+        .iter()
+        .zip(results)
+        .map(|(s, results)| {
+            TaskReport::new(
+                &s.exercise.name,
+                &s.task.id,
+                &s.task.title,
+                results.into_iter().flatten().collect(),
+            )
+        })
+        .collect();
     checks::clean_scratch(&scratch);
     Ok(Report::new(options.solutions, cores, tasks))
+}
+
+/// Runs one check of a task, unless an earlier check of the task (`hung`) timed out.
+fn run_check(
+    runner: &mut Runner<'_>,
+    s: &Selected<'_>,
+    check: &crate::course::Check,
+    hung: Option<&CheckReport>,
+    options: &Options,
+) -> CheckReport {
+    // A task's checks call the same code: after one has hung until its deadline, the
+    // others would most likely hang too, each for a full deadline. Don't run them.
+    match (hung, s.exercise.graded_crate(options.solutions)) {
+        (Some(hung), _) => CheckReport::new(
+            check.kind.as_str(),
+            &check.name,
+            check.points,
+            Status::Skipped,
+            format!(
+                "not run (an earlier check of this task timed out)\n\
+                 {} `{}` timed out first: fix that and grade again",
+                hung.kind, hung.name
+            ),
+        ),
+        (None, Some(krate)) => runner.run(krate, check),
+        (None, None) => CheckReport::new(
+            check.kind.as_str(),
+            &check.name,
+            check.points,
+            Status::Error,
+            format!("exercise {} has no reference solution", s.exercise.name),
+        ),
+    }
 }
 
 /// With one core, speedup checks are skipped without building the benchmarks at all.

@@ -2,14 +2,14 @@
 
 use anyhow::{Result, bail};
 
-use crate::course::{Course, Exercise, Task};
+use crate::course::{self, Course, Exercise, Task};
 use crate::progress::Progress;
 use crate::report::Status;
 
 pub fn hint(course: &Course, task: Option<&str>, all: bool) -> Result<()> {
     let mut progress = Progress::load(&course.root);
     let (exercise, task) = match task {
-        Some(name) => find(course, name)?,
+        Some(name) => find(course, &progress, name)?,
         None => first_unsolved(course, &progress)
             .ok_or_else(|| anyhow::anyhow!("every task has passed: no hint needed"))?,
     };
@@ -44,11 +44,29 @@ pub fn hint(course: &Course, task: Option<&str>, all: bool) -> Result<()> {
     Ok(())
 }
 
-/// `EXERCISE/TASK`, or a bare task id that only one exercise has.
-fn find<'a>(course: &'a Course, name: &str) -> Result<(&'a Exercise, &'a Task)> {
+/// `EXERCISE/TASK`, a bare task id that only one exercise has, or an exercise (its
+/// first task not yet passed).
+fn find<'a>(
+    course: &'a Course,
+    progress: &Progress,
+    name: &str,
+) -> Result<(&'a Exercise, &'a Task)> {
     if name.contains('/') {
         let selected = course.select(&[name.to_owned()])?;
         return Ok((selected[0].exercise, selected[0].task));
+    }
+    if let Some(exercise) = course.exercises.iter().find(|e| e.name == name) {
+        return exercise
+            .tasks
+            .iter()
+            .find(|t| progress.get(exercise, t).and_then(|p| p.status) != Some(Status::Pass))
+            .map(|t| (exercise, t))
+            .ok_or_else(|| {
+                anyhow::anyhow!(
+                    "every task of {name} has passed: name one as {name}/TASK \
+                     (`cargo xtask list` shows them)"
+                )
+            });
     }
     let matches: Vec<(&Exercise, &Task)> = course
         .exercises
@@ -58,7 +76,18 @@ fn find<'a>(course: &'a Course, name: &str) -> Result<(&'a Exercise, &'a Task)> 
         .collect();
     match matches[..] {
         [one] => Ok(one),
-        [] => bail!("there is no task named `{name}`; `cargo xtask list` shows them all"),
+        [] => {
+            let ids: Vec<&str> = course
+                .exercises
+                .iter()
+                .flat_map(|e| e.tasks.iter().map(|t| t.id.as_str()))
+                .collect();
+            bail!(
+                "{}\n(`cargo xtask hint` takes EXERCISE/TASK, a task's id, or an exercise \
+                 for a hint on its first task not yet passed)",
+                course::unknown("task", name, &ids)
+            )
+        }
         _ => bail!(
             "several exercises have a task `{name}`: name it as EXERCISE/{name} ({})",
             matches

@@ -68,15 +68,37 @@ pub fn check_finished(result: &CheckReport) {
         return;
     }
     let on = color_on(std::io::stderr().is_terminal());
-    eprintln!(
-        "{} ({:.1} s)",
-        paint(result.status.as_str(), status_code(result.status), on),
-        result.duration_ms as f64 / 1000.0
-    );
+    // A skipped check says why instead of how long it took (it took no time).
+    let said = if result.status == Status::Skipped {
+        one_line(&result.message)
+    } else {
+        format!(
+            "{} ({:.1} s)",
+            result.status.as_str(),
+            result.duration_ms as f64 / 1000.0
+        )
+    };
+    eprintln!("{}", paint(&said, status_code(result.status), on));
+}
+
+/// The width the scoreboard fits in: the terminal's (`COLUMNS`), else 80.
+fn width() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|c| c.parse().ok())
+        .filter(|&c: &usize| c >= 40)
+        .unwrap_or(80)
 }
 
 /// The scoreboard, then the first failure in full and what to do next.
+///
+/// One line per task (symbol, id, points, title), and under a task that did not pass,
+/// a second line: its status and the reason that matters, each cut to fit the width.
 pub fn render(report: &Report, hint_command: &str) -> String {
+    render_in(report, hint_command, width())
+}
+
+fn render_in(report: &Report, hint_command: &str, width: usize) -> String {
     let on = color_on(std::io::stdout().is_terminal());
     if report.tasks.is_empty() {
         return "Nothing to grade: this course has no exercises yet.\n".to_owned();
@@ -84,47 +106,70 @@ pub fn render(report: &Report, hint_command: &str) -> String {
     let mut out = String::new();
     let mut exercise = "";
     let id_width = report.tasks.iter().map(|t| t.task.len()).max().unwrap_or(0);
+    // Skipped checks' points count in the total, so the total stays the task's own.
     // Points are right-aligned, so that the titles after them line up (`8/8` under `10/10`).
-    let points = |t: &TaskReport| format!("{}/{}", t.points, t.max_points);
+    let points = |t: &TaskReport| format!("{}/{}", t.points, t.max_points + t.skipped_points);
     let points_width = report
         .tasks
         .iter()
         .map(|t| points(t).len())
         .max()
         .unwrap_or(0);
+    // "  ✓ " + id + "  " + points + "  ": where the title (and the reason under it) start.
+    let indent = 4 + id_width + 2 + points_width + 2;
     for task in &report.tasks {
         if task.exercise != exercise {
             exercise = &task.exercise;
             out.push_str(&format!("\n{}\n", paint(exercise, "1", on)));
         }
-        let reason = match task.status {
-            Status::Pass => String::new(),
-            _ => task
-                .checks
-                .iter()
-                .find(|c| c.status != Status::Pass)
-                .map(|c| format!(" — {}", one_line(&c.message)))
-                .unwrap_or_default(),
-        };
         out.push_str(&format!(
-            "  {} {:<id_width$}  {:<13} {:>points_width$} pts  {}{}\n",
+            "  {} {:<id_width$}  {:>points_width$}  {}\n",
             paint(symbol(Some(task.status)), status_code(task.status), on),
             task.task,
-            paint(task.status.as_str(), status_code(task.status), on),
             points(task),
-            task.title,
-            reason,
+            cut(&task.title, width.saturating_sub(indent)),
         ));
+        // The check to explain: the first that failed, else the first skipped.
+        let explained = task
+            .checks
+            .iter()
+            .find(|c| c.status.is_failure())
+            .or_else(|| task.checks.iter().find(|c| c.status != Status::Pass));
+        // Under a task that did not pass: its status, then the reason that matters
+        // (unless the reason begins with the status already).
+        if let (false, Some(check)) = (task.status == Status::Pass, explained) {
+            let reason = reason(&check.message);
+            let status = task.status.as_str();
+            let line = if reason.starts_with(status) {
+                reason
+            } else {
+                format!("{status}: {reason}")
+            };
+            out.push_str(&format!(
+                "{:indent$}{}\n",
+                "",
+                paint(
+                    &cut(&line, width.saturating_sub(indent)),
+                    status_code(task.status),
+                    on
+                ),
+            ));
+        }
     }
     let s = &report.summary;
     out.push_str(&format!(
-        "\n{} of {} tasks passed ({} failed, {} skipped) · {}/{} points · graded {} on {} cores\n",
+        "\n{} of {} tasks passed ({} failed, {} skipped) · {}/{} points{}\n\
+         (graded the {} on {} cores)\n",
         s.passed,
         s.tasks,
         s.failed,
         s.skipped,
         s.points,
-        s.max_points,
+        s.max_points + s.skipped_points,
+        match s.skipped_points {
+            0 => String::new(),
+            skipped => format!(" ({skipped} not graded)"),
+        },
         report.mode,
         report.machine.cores
     ));
@@ -150,18 +195,37 @@ pub fn render(report: &Report, hint_command: &str) -> String {
     out
 }
 
-/// The first meaningful line of a message, shortened for the scoreboard.
-fn one_line(message: &str) -> String {
+/// The first line of a message that says what went wrong: not the `thread '…' panicked
+/// at FILE:LINE:COL:` header before the panic message, nor libtest's framing.
+fn reason(message: &str) -> String {
     let line = message
         .lines()
         .map(str::trim)
-        .find(|l| !l.is_empty())
+        .find(|l| {
+            let panic_header = l.starts_with("thread '") && l.contains("panicked at");
+            !(l.is_empty() || panic_header || l.starts_with("---- "))
+        })
         .unwrap_or("");
-    let mut short: String = line.chars().take(90).collect();
-    if line.chars().count() > 90 {
-        short.push('…');
+    // An `assert_eq!` with a message of its own: the message says more than the form.
+    line.strip_prefix("assertion `left == right` failed: ")
+        .or_else(|| line.strip_prefix("assertion `left != right` failed: "))
+        .unwrap_or(line)
+        .to_owned()
+}
+
+/// `text` cut to `room` characters, ending in `…` when it was longer.
+fn cut(text: &str, room: usize) -> String {
+    if text.chars().count() <= room {
+        return text.to_owned();
     }
+    let mut short: String = text.chars().take(room.saturating_sub(1)).collect();
+    short.push('…');
     short
+}
+
+/// The first meaningful line of a message, shortened for a progress line.
+fn one_line(message: &str) -> String {
+    cut(&reason(message), 90)
 }
 
 #[cfg(test)]
@@ -179,12 +243,53 @@ mod tests {
                 TaskReport::new("05-hybrid", "pipeline", "Large", vec![pass(10)]),
             ],
         );
-        let text = render(&report, "cargo xtask hint");
+        let text = render_in(&report, "cargo xtask hint", 80);
         let column = |title: &str| {
             let line = text.lines().find(|l| l.ends_with(title)).unwrap();
             line.chars().count() - title.len()
         };
         assert_eq!(column("Small"), column("Large"), "{text}");
-        assert!(text.contains(" 8/8 pts  Small"), "{text}");
+        assert!(text.contains(" 8/8  Small"), "{text}");
+    }
+
+    #[test]
+    fn a_failure_fits_in_80_columns_and_its_reason_comes_first() {
+        let message = "thread 'spawn::order' (23104) panicked at \
+                       exercises/01-threads/tests/checks/spawn.rs:10:5:\n\
+                       assertion `left == right` failed: the results came back in the \
+                       order the threads finished, not the order they were spawned\n\
+                       left: [2, 1]\nright: [1, 2]";
+        let fail = CheckReport::new("test", "spawn::order", 3, Status::Fail, message.into());
+        let skipped = CheckReport::new(
+            "bench",
+            "b",
+            2,
+            Status::Skipped,
+            "benchmarks were not run (--no-bench)".into(),
+        );
+        let title = "Spawn one thread per input and collect the results in the order of \
+                     the inputs, not of completion";
+        let report = Report::new(
+            false,
+            2,
+            vec![TaskReport::new(
+                "01-threads",
+                "spawn-ordered",
+                title,
+                vec![fail, skipped],
+            )],
+        );
+        let text = render_in(&report, "cargo xtask hint", 80);
+        let board = &text[..text.find("First failure").unwrap()];
+        for line in board.lines() {
+            assert!(line.chars().count() <= 80, "{} columns: {line}", line.len());
+        }
+        // The panic's message, not its location; and the skipped points in the total.
+        assert!(
+            board.contains("fail: the results came back in the order the threads"),
+            "{board}"
+        );
+        assert!(board.contains(" 0/5  Spawn one thread"), "{board}");
+        assert!(board.contains("0/5 points (2 not graded)"), "{board}");
     }
 }

@@ -28,6 +28,7 @@ mod report;
 mod reset;
 mod scratch;
 mod selftest;
+mod shm;
 mod stability;
 mod submissions;
 mod template;
@@ -47,6 +48,7 @@ use crate::progress::Progress;
 #[derive(Parser)]
 #[command(
     name = "cargo xtask",
+    bin_name = "cargo xtask",
     about = "Threads and Processes in Rust: the course's grader"
 )]
 struct Cli {
@@ -85,8 +87,12 @@ enum Command {
     Reset {
         exercise: String,
         /// The git revision to take the starter from.
-        #[arg(long, default_value = "HEAD")]
+        #[arg(long, default_value = "HEAD", conflicts_with = "undo")]
         from: String,
+        /// Put your latest backup back instead (the exercise as it is now is backed up
+        /// first, so undoing twice gives it back).
+        #[arg(long)]
+        undo: bool,
     },
     /// Run the project's tests: formatting, lints, every crate's tests and the course's
     /// invariants (every solution passes, every untouched starter fails, a sample of the
@@ -108,8 +114,14 @@ enum Command {
         #[arg(long)]
         sample: bool,
         /// Deadline of each test process, in seconds.
-        #[arg(long, default_value_t = 60, value_name = "SECS")]
+        #[arg(long, default_value_t = 60, value_name = "SECS",
+              value_parser = seconds, allow_negative_numbers = true)]
         timeout: u64,
+        /// Grade each submission this many times: it is as expected only if every run
+        /// is (a benchmark verdict must hold 20 times out of 20).
+        #[arg(long, default_value_t = 1, value_name = "N",
+              value_parser = clap::value_parser!(u32).range(1..))]
+        runs: u32,
     },
     /// Build the book (into `target/book`) with the pinned mdBook, installed on first use.
     Book {
@@ -172,12 +184,28 @@ struct GradeArgs {
 
 #[derive(Args, Clone)]
 struct RunArgs {
-    /// Deadline of each test process, in seconds.
-    #[arg(long, default_value_t = 30, value_name = "SECS")]
+    /// Deadline of each test process, in seconds (at least 1).
+    #[arg(long, default_value_t = 30, value_name = "SECS",
+          value_parser = seconds, allow_negative_numbers = true)]
     timeout: u64,
     /// Skip benchmark checks.
     #[arg(long)]
     no_bench: bool,
+}
+
+/// A deadline in whole seconds: at least 1, because a check given no time at all
+/// would be recorded as timed out whatever its code does.
+fn seconds(value: &str) -> Result<u64, String> {
+    match value.trim().parse::<i64>() {
+        Ok(secs) if secs >= 1 => Ok(secs as u64),
+        Ok(_) => Err(format!(
+            "a deadline must be at least 1 second (got {value}): \
+             it is how long each check may run before it counts as hung"
+        )),
+        Err(_) => Err(format!(
+            "`{value}` is not a whole number of seconds (e.g. `--timeout 60`)"
+        )),
+    }
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -190,15 +218,15 @@ enum Format {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     process::init();
-    let code = match run(cli) {
+    match run(cli) {
         Ok(code) => code,
         Err(e) => {
+            // An error caused by the interruption's killing is not the learner's.
+            process::stop_if_interrupted();
             eprintln!("error: {e:#}");
             ExitCode::from(2)
         }
-    };
-    process::wait_if_interrupted();
-    code
+    }
 }
 
 fn run(cli: Cli) -> anyhow::Result<ExitCode> {
@@ -208,6 +236,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             human::set_quiet(args.quiet);
             let options = grade_options(args.selection, args.solutions, &args.run);
             let report = grade::grade(&course, &options)?;
+            process::stop_if_interrupted();
             if !args.solutions {
                 let mut progress = Progress::load(&course.root);
                 progress.record(&course.exercises, &report);
@@ -239,8 +268,16 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             watch::watch(&course, exercise.as_deref(), poll, options)?;
             Ok(ExitCode::SUCCESS)
         }
-        Command::Reset { exercise, from } => {
-            reset::reset(&course, &exercise, &from)?;
+        Command::Reset {
+            exercise,
+            from,
+            undo,
+        } => {
+            if undo {
+                reset::undo(&course, &exercise)?;
+            } else {
+                reset::reset(&course, &exercise, &from)?;
+            }
             Ok(ExitCode::SUCCESS)
         }
         Command::Test { all_submissions } => selftest::run(&course, all_submissions),
@@ -249,6 +286,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             bench,
             sample,
             timeout,
+            runs,
         } => submissions::run(
             &course,
             &submissions::Options {
@@ -256,6 +294,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
                 bench,
                 sample,
                 timeout,
+                runs,
             },
         ),
         Command::Book { serve, dest_dir } => {

@@ -3,11 +3,14 @@
 //! The process gets its own process group and a token in its environment (see `tree`),
 //! its output is captured (up to a limit, so a test that prints forever cannot exhaust
 //! memory), and when it ends, or its deadline passes, everything it started is killed.
-//! Ctrl-C (and SIGTERM) kill every running check's processes before the grader exits.
+//!
+//! SIGINT (Ctrl-C), SIGTERM and SIGHUP interrupt the grader: every process it started
+//! (checks, and cargo's builds) is killed, nothing of the interrupted run is reported or
+//! recorded, and the grader exits with 128 + the signal's number, as a shell would.
 
 use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::thread;
@@ -16,6 +19,7 @@ use std::time::Duration;
 use anyhow::{Context, Result};
 use nix::unistd::Pid;
 
+use crate::shm;
 use crate::tree::{self, Leftover};
 
 /// Captured output beyond this is dropped (the end of it is usually noise).
@@ -37,67 +41,153 @@ pub struct Outcome {
     pub output: String,
     /// Processes the check left running after it ended; all were killed.
     pub leftovers: Vec<Leftover>,
+    /// Shared-memory segments the check left in `/dev/shm`; all were removed.
+    pub segments: Vec<String>,
 }
 
-/// The checks running now, so that Ctrl-C can kill their process trees.
+/// The processes running now that the grader started (checks and builds), each the
+/// leader of its own process group, with its token: what an interruption kills.
 static RUNNING: Mutex<Vec<(Pid, String)>> = Mutex::new(Vec::new());
 
-/// Held by the Ctrl-C handler from its start until it exits the process. Killing the checks
-/// lets the main thread finish grading; without this it could exit first, with a grading
-/// exit code (1) instead of 130, and without saying it was interrupted.
-static EXITING: Mutex<()> = Mutex::new(());
-static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+/// The signal that interrupted the grader, or 0.
+static INTERRUPTED: AtomicI32 = AtomicI32::new(0);
 
-/// Installs the Ctrl-C / SIGTERM handler and makes the grader a subreaper.
+/// Makes the grader a subreaper and starts the thread that handles interruptions.
 pub fn init() {
     tree::become_subreaper();
-    let _ = ctrlc::set_handler(|| {
-        // Never released: the process exits holding it.
-        let exiting = EXITING.lock().unwrap_or_else(|p| p.into_inner());
-        INTERRUPTED.store(true, Ordering::SeqCst);
-        std::mem::forget(exiting);
-        let running = RUNNING.lock().map(|r| r.clone()).unwrap_or_default();
-        for (leader, token) in running {
-            tree::kill_all(leader, &token);
+    #[cfg(unix)]
+    {
+        use signal_hook::consts::{SIGHUP, SIGINT, SIGTERM};
+        match signal_hook::iterator::Signals::new([SIGINT, SIGTERM, SIGHUP]) {
+            Ok(mut signals) => {
+                thread::spawn(move || {
+                    if let Some(signal) = signals.forever().next() {
+                        interrupt(signal);
+                    }
+                });
+            }
+            Err(e) => eprintln!("warning: Ctrl-C will not stop the checks cleanly: {e}"),
         }
-        eprintln!("\ninterrupted: every process the grader started was stopped");
-        std::process::exit(130);
-    });
-}
-
-/// Called before the grader exits: after Ctrl-C, waits for the handler, which exits the
-/// process with 130 once every check it killed is gone.
-pub fn wait_if_interrupted() {
-    if INTERRUPTED.load(Ordering::SeqCst) {
-        // Blocks until the handler calls `exit(130)`: it never releases the lock.
-        drop(EXITING.lock());
     }
 }
 
-/// Runs `command` to completion or until `deadline`, then kills whatever it left behind.
-pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
+/// Kills every process the grader started and exits with 128 + `signal`. The main
+/// thread, which may be waiting on one of those processes, stops at its next
+/// `stop_if_interrupted` instead of reporting what the killing did to it.
+fn interrupt(signal: i32) -> ! {
+    INTERRUPTED.store(signal, Ordering::SeqCst);
+    let running = RUNNING.lock().map(|r| r.clone()).unwrap_or_default();
+    let leaders: Vec<Pid> = running.iter().map(|(leader, _)| *leader).collect();
+    for (leader, token) in &running {
+        tree::kill_all(*leader, token, &leaders);
+    }
+    eprintln!(
+        "\ninterrupted ({}): every process the grader started was stopped, \
+         and nothing of this run was recorded",
+        signal_name(signal)
+    );
+    std::process::exit(128 + signal);
+}
+
+/// Called wherever the grader is about to act on what a process did, or to record
+/// anything: after an interruption, that process was killed by the grader itself, so
+/// nothing may come of it. Blocks until the interrupting thread exits the process.
+pub fn stop_if_interrupted() {
+    if INTERRUPTED.load(Ordering::SeqCst) != 0 {
+        loop {
+            thread::park();
+        }
+    }
+}
+
+/// A process group the grader started, registered so that an interruption kills it
+/// and everything its leader started.
+/// Dropping it kills and unregisters the group too, so that no error path leaves a
+/// registered pid behind (one that could be reused by an unrelated process).
+pub struct Group {
+    leader: Pid,
+    token: String,
+    finished: bool,
+}
+
+/// Starts `command` in a process group of its own, with a token in its environment,
+/// and registers the group.
+pub fn start(mut command: Command) -> Result<(Child, Group)> {
     static NEXT: AtomicU64 = AtomicU64::new(0);
     let token = format!(
         "{}-{}",
         std::process::id(),
         NEXT.fetch_add(1, Ordering::Relaxed)
     );
-    command
-        .env(tree::TOKEN_VAR, &token)
-        .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+    command.env(tree::TOKEN_VAR, &token);
     #[cfg(unix)]
     std::os::unix::process::CommandExt::process_group(&mut command, 0);
-
-    let mut child = command
+    // Spawned and registered under the lock, so that an interruption finds it.
+    let mut running = RUNNING.lock().expect("no panics while holding RUNNING");
+    let child = command
         .spawn()
         .with_context(|| format!("could not start {:?}", command.get_program()))?;
     let leader = Pid::from_raw(child.id() as i32);
+    running.push((leader, token.clone()));
+    Ok((
+        child,
+        Group {
+            leader,
+            token,
+            finished: false,
+        },
+    ))
+}
+
+impl Group {
+    /// Kills the leader and everything it started; returns what was found alive other
+    /// than the leader.
+    fn kill(&self) -> Vec<Leftover> {
+        tree::kill_all(self.leader, &self.token, &leaders())
+    }
+
+    /// Kills whatever the group's leader left running (returned as leftovers) and
+    /// unregisters the group. Call once the leader itself has been waited for.
+    pub fn finish(mut self) -> Vec<Leftover> {
+        self.release()
+    }
+
+    fn release(&mut self) -> Vec<Leftover> {
+        if std::mem::replace(&mut self.finished, true) {
+            return Vec::new();
+        }
+        let leftovers = self.kill();
+        RUNNING
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .retain(|(pid, _)| *pid != self.leader);
+        leftovers
+    }
+}
+
+impl Drop for Group {
+    fn drop(&mut self) {
+        self.release();
+    }
+}
+
+fn leaders() -> Vec<Pid> {
     RUNNING
         .lock()
         .expect("no panics while holding RUNNING")
-        .push((leader, token.clone()));
+        .iter()
+        .map(|(leader, _)| *leader)
+        .collect()
+}
+
+/// Runs `command` to completion or until `deadline`, then kills whatever it left behind.
+pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
+    command
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    let segments_before = shm::segments();
+    let (mut child, group) = start(command)?;
 
     let output = Arc::new(Mutex::new(Vec::new()));
     let readers = spawn_readers(&mut child, &output);
@@ -107,24 +197,25 @@ pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
     });
 
     let status = match status_rx.recv_timeout(deadline) {
-        Ok(exit) => to_status(exit.context("waiting for the check process")?),
+        Ok(exit) => {
+            stop_if_interrupted();
+            to_status(exit.context("waiting for the check process")?)
+        }
         Err(_) => {
-            tree::kill_all(leader, &token);
+            group.kill();
             // SIGKILL cannot be ignored: the waiter reports promptly.
             status_rx
                 .recv()
                 .context("the waiter thread vanished")?
                 .context("waiting for the killed check process")?;
+            stop_if_interrupted();
             Status::TimedOut
         }
     };
     let _ = waiter.join();
     // The leader has exited; anything still alive of the check is a leftover.
-    let leftovers = tree::kill_all(leader, &token);
-    RUNNING
-        .lock()
-        .expect("no panics while holding RUNNING")
-        .retain(|(pid, _)| *pid != leader);
+    let leftovers = group.finish();
+    let segments = shm::remove_new(&segments_before);
 
     // The pipes close once every process holding them is dead. A process that escaped
     // the sweep could hold them open, so don't wait on the readers forever.
@@ -136,6 +227,7 @@ pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
         status,
         output: String::from_utf8_lossy(&bytes).into_owned(),
         leftovers,
+        segments,
     })
 }
 
@@ -210,6 +302,13 @@ mod tests {
     use super::*;
     use std::time::Instant;
 
+    /// One at a time: each run lists `/dev/shm` before and after, so a segment made by
+    /// one test would be removed by another running at the same time.
+    fn serial() -> std::sync::MutexGuard<'static, ()> {
+        static LOCK: Mutex<()> = Mutex::new(());
+        LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
     fn sh(script: &str) -> Command {
         let mut c = Command::new("sh");
         c.arg("-c").arg(script);
@@ -218,6 +317,7 @@ mod tests {
 
     #[test]
     fn exit_codes_and_output_are_reported() {
+        let _serial = serial();
         let out = run(
             sh("echo out; echo err >&2; exit 3"),
             Duration::from_secs(10),
@@ -230,6 +330,7 @@ mod tests {
 
     #[test]
     fn signals_are_reported() {
+        let _serial = serial();
         let out = run(sh("kill -SEGV $$"), Duration::from_secs(10)).unwrap();
         assert_eq!(out.status, Status::Signaled(11));
         assert_eq!(signal_name(11), "SIGSEGV (segmentation fault)");
@@ -237,6 +338,7 @@ mod tests {
 
     #[test]
     fn a_hung_tree_is_killed_at_the_deadline_even_across_sessions() {
+        let _serial = serial();
         // The grandchild escapes the process group with setsid; it is still found.
         let start = Instant::now();
         let out = run(
@@ -251,6 +353,7 @@ mod tests {
 
     #[test]
     fn children_left_behind_by_a_finished_process_are_killed_and_reported() {
+        let _serial = serial();
         let out = run(sh("sleep 300 & echo started"), Duration::from_secs(10)).unwrap();
         assert_eq!(out.status, Status::Exited(0));
         // One leftover: the background job (caught as `sh` if it had not exec'd yet).
@@ -265,8 +368,23 @@ mod tests {
 
     #[test]
     fn endless_output_is_capped() {
+        let _serial = serial();
         let out = run(sh("yes | head -c 5000000"), Duration::from_secs(10)).unwrap();
         assert_eq!(out.status, Status::Exited(0));
         assert_eq!(out.output.len(), OUTPUT_LIMIT);
+    }
+
+    #[test]
+    fn segments_left_in_dev_shm_are_removed_and_reported() {
+        let _serial = serial();
+        let name = format!("course-xtask-test-{}", std::process::id());
+        let out = run(
+            sh(&format!("echo left > /dev/shm/{name}")),
+            Duration::from_secs(10),
+        )
+        .unwrap();
+        assert_eq!(out.status, Status::Exited(0));
+        assert_eq!(out.segments, vec![name.clone()]);
+        assert!(!std::path::Path::new("/dev/shm").join(&name).exists());
     }
 }

@@ -82,6 +82,9 @@ pub struct Summary {
     pub skipped: usize,
     pub points: u32,
     pub max_points: u32,
+    /// The points of skipped checks: not in `max_points`, and not lost either.
+    #[serde(default)]
+    pub skipped_points: u32,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
@@ -92,6 +95,9 @@ pub struct TaskReport {
     pub status: Status,
     pub points: u32,
     pub max_points: u32,
+    /// The points of skipped checks: not in `max_points`, and not lost either.
+    #[serde(default)]
+    pub skipped_points: u32,
     pub checks: Vec<CheckReport>,
 }
 
@@ -102,6 +108,9 @@ pub struct CheckReport {
     pub status: Status,
     pub points: u32,
     pub max_points: u32,
+    /// A skipped check's points (0 for any other): not in `max_points`.
+    #[serde(default)]
+    pub skipped_points: u32,
     /// Empty for a pass; else why: the compiler's error, the failed assertion, loom's
     /// report, the measured speedup.
     pub message: String,
@@ -151,6 +160,7 @@ impl TaskReport {
             status,
             points: checks.iter().map(|c| c.points).sum(),
             max_points: checks.iter().map(|c| c.max_points).sum(),
+            skipped_points: checks.iter().map(|c| c.skipped_points).sum(),
             checks,
         }
     }
@@ -170,6 +180,7 @@ impl CheckReport {
             status,
             points: if status == Status::Pass { points } else { 0 },
             max_points: if status == Status::Skipped { 0 } else { points },
+            skipped_points: if status == Status::Skipped { points } else { 0 },
             message,
             duration_ms: 0,
             measurement: None,
@@ -186,6 +197,7 @@ impl Report {
             skipped: tasks.iter().filter(|t| t.status == Status::Skipped).count(),
             points: tasks.iter().map(|t| t.points).sum(),
             max_points: tasks.iter().map(|t| t.max_points).sum(),
+            skipped_points: tasks.iter().map(|t| t.skipped_points).sum(),
         };
         Report {
             schema_version: SCHEMA_VERSION,

@@ -330,14 +330,14 @@ fn submissions_hold(course: &Course, all: bool) -> Result<()> {
             bench: all,
             sample: !all,
             timeout: 60,
+            runs: 1,
         },
     )?;
     let bad: Vec<String> = outcomes
         .iter()
         .filter_map(|o| match &o.verdict {
             submissions::Verdict::Unexpected(why) => Some(format!(
-                "{}: {}
-{why}",
+                "{}: {}\n{why}",
                 o.submission.exercise, o.submission.name
             )),
             _ => None,
@@ -347,12 +347,8 @@ fn submissions_hold(course: &Course, all: bool) -> Result<()> {
         Ok(())
     } else {
         bail!(
-            "submissions that did not come out as expected:
-{}",
-            bad.join(
-                "
-"
-            )
+            "submissions that did not come out as expected:\n{}",
+            bad.join("\n")
         )
     }
 }

@@ -21,7 +21,7 @@ use anyhow::{Context, Result, bail};
 use serde::Deserialize;
 use serde_json::Value;
 
-use crate::course::{Course, Exercise};
+use crate::course::{CheckKind, Course, Exercise};
 use crate::scratch::{copy_dir, include_given_files_beside, replace_in_files, workspace};
 
 /// The file of submissions in a solution crate.
@@ -41,11 +41,26 @@ struct RawFile {
 struct RawSubmission {
     task: String,
     name: String,
-    caught_by: Option<String>,
+    caught_by: Option<OneOrMore>,
     says: Option<String>,
-    #[serde(default)]
-    bench: bool,
     edit: Vec<Edit>,
+}
+
+/// `caught-by = "check"`, or `caught-by = ["check", "benchmark check"]`.
+#[derive(Debug, Deserialize)]
+#[serde(untagged)]
+enum OneOrMore {
+    One(String),
+    More(Vec<String>),
+}
+
+impl OneOrMore {
+    fn into_vec(self) -> Vec<String> {
+        match self {
+            OneOrMore::One(name) => vec![name],
+            OneOrMore::More(names) => names,
+        }
+    }
 }
 
 /// Replace the one occurrence of `find` in `file` (a path inside the graded crate).
@@ -62,9 +77,10 @@ pub struct Edit {
 pub enum Expect {
     /// Its task passes.
     Pass,
-    /// Its task fails, and so does the check `caught_by`, with `says` in its message.
+    /// Its task fails, and so does every check of `caught_by`, the first with `says` in
+    /// its message.
     Fail {
-        caught_by: String,
+        caught_by: Vec<String>,
         says: Option<String>,
     },
 }
@@ -75,12 +91,36 @@ pub struct Submission {
     pub task: String,
     pub name: String,
     pub expect: Expect,
-    /// Only a benchmark check can tell: graded only when benchmarks are.
-    pub bench: bool,
+    /// The benchmark checks among `caught_by`: verified only when benchmarks are run.
+    pub benchmarks: Vec<String>,
     pub edits: Vec<Edit>,
 }
 
 impl Submission {
+    /// Only a benchmark check catches it: it is graded only when benchmarks are.
+    fn bench_only(&self) -> bool {
+        match &self.expect {
+            Expect::Pass => false,
+            Expect::Fail { caught_by, .. } => caught_by.iter().all(|c| self.benchmarks.contains(c)),
+        }
+    }
+
+    /// What grading must show in a run with or without benchmarks: the benchmark checks
+    /// of `caught_by` are not run without them.
+    fn expect(&self, bench: bool) -> Expect {
+        match &self.expect {
+            Expect::Fail { caught_by, says } if !bench => Expect::Fail {
+                caught_by: caught_by
+                    .iter()
+                    .filter(|c| !self.benchmarks.contains(c))
+                    .cloned()
+                    .collect(),
+                says: says.clone(),
+            },
+            expect => expect.clone(),
+        }
+    }
+
     fn label(&self) -> String {
         let kind = match self.expect {
             Expect::Pass => "right",
@@ -115,18 +155,32 @@ pub fn load(exercise: &Exercise) -> Result<Vec<Submission>> {
             if s.edit.is_empty() {
                 bail!("{at}: a submission needs at least one [[edit]]");
             }
-            let expect = match (right, s.caught_by, s.says) {
+            let mut benchmarks = Vec::new();
+            let expect = match (right, s.caught_by.map(OneOrMore::into_vec), s.says) {
                 (true, None, None) => Expect::Pass,
                 (true, ..) => bail!("{at}: a right submission has no `caught-by` or `says`"),
                 (false, None, _) => bail!("{at}: a wrong submission names its `caught-by` check"),
+                (false, Some(caught_by), _) if caught_by.is_empty() => {
+                    bail!("{at}: `caught-by` names no check")
+                }
                 (false, Some(caught_by), says) => {
-                    if !task.checks.iter().any(|c| c.name == caught_by) {
-                        let names: Vec<&str> =
-                            task.checks.iter().map(|c| c.name.as_str()).collect();
-                        bail!(
-                            "{at}: task {} has no check {caught_by:?}; its checks: {names:?}",
-                            task.id
-                        );
+                    for name in &caught_by {
+                        let Some(check) = task.checks.iter().find(|c| &c.name == name) else {
+                            let names: Vec<&str> =
+                                task.checks.iter().map(|c| c.name.as_str()).collect();
+                            bail!(
+                                "{at}: task {} has no check {name:?}; its checks: {names:?}",
+                                task.id
+                            );
+                        };
+                        if check.kind == CheckKind::Bench {
+                            benchmarks.push(name.clone());
+                        }
+                    }
+                    // `says` is about the first check, the one a run without benchmarks
+                    // also grades.
+                    if benchmarks.len() < caught_by.len() && benchmarks.contains(&caught_by[0]) {
+                        bail!("{at}: `caught-by` lists its benchmark checks last");
                     }
                     Expect::Fail { caught_by, says }
                 }
@@ -136,7 +190,7 @@ pub fn load(exercise: &Exercise) -> Result<Vec<Submission>> {
                 task: s.task,
                 name: s.name,
                 expect,
-                bench: s.bench,
+                benchmarks,
                 edits: s.edit,
             });
         }
@@ -154,6 +208,8 @@ pub struct Options {
     pub sample: bool,
     /// Deadline of each test process, in seconds.
     pub timeout: u64,
+    /// Times each submission is graded; it is as expected only if it is every time.
+    pub runs: u32,
 }
 
 /// How one submission came out.
@@ -225,12 +281,13 @@ pub fn grade_all(course: &Course, options: &Options) -> Result<Vec<Outcome>> {
         let scratch = Scratch::new(course, exercise)?;
         for submission in submissions {
             let started = Instant::now();
-            let verdict = if submission.bench && !options.bench {
+            let verdict = if submission.bench_only() && !options.bench {
                 Verdict::NeedsBench
             } else {
-                scratch.grade(&submission, options)?
+                grade_runs(&scratch, &submission, options)?
             };
-            print_outcome(&submission, &verdict, started.elapsed().as_secs_f64());
+            let seconds = started.elapsed().as_secs_f64();
+            print_outcome(&submission, &verdict, seconds, options.runs);
             outcomes.push(Outcome {
                 submission,
                 verdict,
@@ -241,23 +298,45 @@ pub fn grade_all(course: &Course, options: &Options) -> Result<Vec<Outcome>> {
     Ok(outcomes)
 }
 
+/// Grades `submission` `options.runs` times: as expected only if every run is. The
+/// first unexpected run ends it (one is enough to show the check is not stable).
+fn grade_runs(scratch: &Scratch, submission: &Submission, options: &Options) -> Result<Verdict> {
+    let mut last = None;
+    for run in 1..=options.runs {
+        match scratch.grade(submission, options)? {
+            Verdict::Unexpected(why) if options.runs > 1 => {
+                return Ok(Verdict::Unexpected(format!(
+                    "run {run} of {}: {why}",
+                    options.runs
+                )));
+            }
+            verdict => last = Some(verdict),
+        }
+    }
+    last.context("at least one run")
+}
+
 /// The first wrong and the first right submission: a part of the suite that runs in the
 /// time of the project's test command.
 fn sample(submissions: Vec<Submission>) -> Vec<Submission> {
     let first = |right: bool| {
         submissions
             .iter()
-            .find(|s| (s.expect == Expect::Pass) == right && !s.bench)
+            .find(|s| (s.expect == Expect::Pass) == right && !s.bench_only())
             .cloned()
     };
     [first(false), first(true)].into_iter().flatten().collect()
 }
 
-fn print_outcome(submission: &Submission, verdict: &Verdict, seconds: f64) {
+fn print_outcome(submission: &Submission, verdict: &Verdict, seconds: f64, runs: u32) {
     let label = submission.label();
     match verdict {
         Verdict::AsExpected(message) => {
-            println!("ok          {label} ({seconds:.0} s)");
+            if runs > 1 {
+                println!("ok          {label} ({runs} runs out of {runs}, {seconds:.0} s)");
+            } else {
+                println!("ok          {label} ({seconds:.0} s)");
+            }
             if let Some(said) = gist(message) {
                 println!("            says: {said}");
             }
@@ -362,8 +441,7 @@ impl Scratch {
     }
 
     fn grade_edited(&self, submission: &Submission, options: &Options) -> Result<Verdict> {
-        let exe = std::env::current_exe().context("finding the grader's own program")?;
-        let mut cmd = Command::new(exe);
+        let mut cmd = Command::new(own_program()?);
         cmd.arg("--manifest-path")
             .arg(self.root.join("Cargo.toml"))
             .args(["grade", "--quiet", "--format", "json", "--timeout"])
@@ -386,7 +464,11 @@ impl Scratch {
                 String::from_utf8_lossy(&output.stderr)
             ),
         };
-        Ok(judge(&submission.expect, &report, &submission.task))
+        Ok(judge(
+            &submission.expect(options.bench),
+            &report,
+            &submission.task,
+        ))
     }
 
     fn remove(self) {
@@ -396,6 +478,20 @@ impl Scratch {
             let _ = std::fs::remove_dir(run);
         }
     }
+}
+
+/// This program, to run again as the grader. `cargo xtask test` runs `cargo test`
+/// before it grades submissions, and that rebuilds this program's file under the
+/// running process: the path `current_exe` gives is then gone. On Linux the running
+/// program stays reachable as `/proc/self/exe` (a child started from it runs the
+/// same file), so that is the path to use there.
+fn own_program() -> Result<PathBuf> {
+    let exe = std::env::current_exe().context("finding the grader's own program")?;
+    let running = Path::new("/proc/self/exe");
+    if !exe.exists() && running.exists() {
+        return Ok(running.to_path_buf());
+    }
+    Ok(exe)
 }
 
 /// Compares what the grader reported for `task` with what the submission expects.
@@ -432,38 +528,45 @@ pub fn judge(expect: &Expect, report: &Value, task: &str) -> Verdict {
             failures.join("\n")
         )),
         Expect::Fail { caught_by, says } => {
-            let caught = checks.iter().find(|c| c["name"] == caught_by.as_str());
-            let caught_status = caught
-                .and_then(|c| c["status"].as_str())
-                .unwrap_or("absent");
-            let message = caught
-                .and_then(|c| c["message"].as_str())
-                .unwrap_or_default();
-            let failed = !matches!(caught_status, "pass" | "skipped" | "absent");
-            let named = says
-                .as_ref()
-                .is_none_or(|words| message.to_lowercase().contains(&words.to_lowercase()));
-            let wanted = format!(
-                "expected: `{caught_by}` fails{}",
-                says.as_ref()
-                    .map(|w| format!(", saying {w:?}"))
-                    .unwrap_or_default()
-            );
-            if failed && named {
-                Verdict::AsExpected(message.to_owned())
-            } else if failed {
-                Verdict::Unexpected(format!(
-                    "{wanted}\ngot: it fails ({caught_status}) without saying it:\n{message}"
-                ))
-            } else {
-                let others = if failures.is_empty() {
-                    "every check passed".to_owned()
-                } else {
-                    failures.join("\n")
-                };
-                Verdict::Unexpected(format!(
-                    "{wanted}\ngot: `{caught_by}` {caught_status}; task {status}\n{others}"
-                ))
+            let mut first_message = None;
+            for (i, name) in caught_by.iter().enumerate() {
+                let caught = checks.iter().find(|c| c["name"] == name.as_str());
+                let caught_status = caught
+                    .and_then(|c| c["status"].as_str())
+                    .unwrap_or("absent");
+                let message = caught
+                    .and_then(|c| c["message"].as_str())
+                    .unwrap_or_default();
+                let failed = !matches!(caught_status, "pass" | "skipped" | "absent");
+                // The words are those of the first check: the message the learner reads.
+                let words = says.as_ref().filter(|_| i == 0);
+                let named = words
+                    .is_none_or(|words| message.to_lowercase().contains(&words.to_lowercase()));
+                let wanted = format!(
+                    "expected: `{name}` fails{}",
+                    words.map(|w| format!(", saying {w:?}")).unwrap_or_default()
+                );
+                if failed && !named {
+                    return Verdict::Unexpected(format!(
+                        "{wanted}\ngot: it fails ({caught_status}) without saying it:\n{message}"
+                    ));
+                }
+                if !failed {
+                    let others = if failures.is_empty() {
+                        "every check passed".to_owned()
+                    } else {
+                        failures.join("\n")
+                    };
+                    return Verdict::Unexpected(format!(
+                        "{wanted}\ngot: `{name}` {caught_status}; task {status}\n{others}"
+                    ));
+                }
+                first_message.get_or_insert(message);
+            }
+            match first_message {
+                Some(message) => Verdict::AsExpected(message.to_owned()),
+                // Every check that catches it is a benchmark, and none was run.
+                None => Verdict::NeedsBench,
             }
         }
     }
@@ -503,7 +606,7 @@ mod tests {
 
     fn wrong(caught_by: &str, says: Option<&str>) -> Expect {
         Expect::Fail {
-            caught_by: caught_by.to_owned(),
+            caught_by: vec![caught_by.to_owned()],
             says: says.map(str::to_owned),
         }
     }
@@ -530,6 +633,33 @@ mod tests {
             panic!("check a passed");
         };
         assert!(why.contains("`a` pass"), "{why}");
+    }
+
+    #[test]
+    fn every_check_of_caught_by_must_fail_and_the_first_says_the_words() {
+        let r = report(
+            "fail",
+            json!([
+                {"kind": "test", "name": "a", "status": "fail", "message": "runs in turn"},
+                {"kind": "bench", "name": "b", "status": "pass", "message": "1.9x"},
+            ]),
+        );
+        let both = Expect::Fail {
+            caught_by: vec!["a".into(), "b".into()],
+            says: Some("in turn".into()),
+        };
+        let Verdict::Unexpected(why) = judge(&both, &r, "t") else {
+            panic!("check b passed");
+        };
+        assert!(why.contains("`b` pass"), "{why}");
+        let only_a = Expect::Fail {
+            caught_by: vec!["a".into()],
+            says: Some("in turn".into()),
+        };
+        assert_eq!(
+            judge(&only_a, &r, "t"),
+            Verdict::AsExpected("runs in turn".into())
+        );
     }
 
     #[test]

@@ -6,6 +6,14 @@
 //! group, descendants by parent pid, and any process whose environment carries the token.
 //! On Linux the grader is also a *child subreaper*: an orphan of a check is re-parented to
 //! the grader instead of init, so the grader can reap it and no zombie is left behind.
+//! That also finds a grandchild that cleared its environment and started a new session
+//! once its parent is gone: the grader starts nothing but checks while a check runs, and
+//! checks run one at a time, so a child of the grader that is not a check's leader is an
+//! orphan of the check that is running (or has just ended).
+//!
+//! Elsewhere (macOS), the process table comes from `ps`: the group, the descendants and
+//! the grader's children are found the same way, but not the token (another process's
+//! environment cannot be read) nor orphans, which go to `launchd` (no subreaper there).
 
 use std::time::{Duration, Instant};
 
@@ -32,9 +40,10 @@ pub fn become_subreaper() {
 }
 
 /// Kills everything that belongs to the check whose group leader is `leader`, and reaps
-/// what was re-parented to us. `leader` itself is not reaped here: its `Child` owns it.
+/// what was re-parented to us. `leader` itself is not reaped here: its `Child` owns it;
+/// nor are the `leaders` of other checks (every process in `leaders` is spared).
 /// Returns the processes other than the leader that were found alive.
-pub fn kill_all(leader: Pid, token: &str) -> Vec<Leftover> {
+pub fn kill_all(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Leftover> {
     let mut leftovers: Vec<Leftover> = Vec::new();
     // A dying process can fork once more before the signal lands, and SIGKILL takes effect
     // only when the kernel next schedules the process (later on a loaded machine), so sweep
@@ -43,7 +52,7 @@ pub fn kill_all(leader: Pid, token: &str) -> Vec<Leftover> {
     let deadline = Instant::now() + Duration::from_secs(5);
     loop {
         // Look before killing, so that what was alive can be reported.
-        let found = members(leader, token);
+        let found = members(leader, token, leaders);
         let alive: Vec<&Proc> = found.iter().filter(|p| !p.zombie).collect();
         for p in &alive {
             let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
@@ -86,16 +95,17 @@ struct Proc {
     command: String,
 }
 
-/// The processes that belong to the check: by group, by ancestry, or by token.
-#[cfg(target_os = "linux")]
-fn members(leader: Pid, token: &str) -> Vec<Proc> {
+/// The processes that belong to the check: by group, by token (Linux), as orphans
+/// re-parented to the grader, or by ancestry.
+fn members(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Proc> {
     let me = std::process::id() as i32;
-    let all = linux::processes();
+    let all = processes();
     let marker = format!("{TOKEN_VAR}={token}");
+    let spared = |pid: i32| pid == me || leaders.iter().any(|l| l.as_raw() == pid);
     let mut set: Vec<Proc> = all
         .iter()
-        .filter(|p| p.0.pid != me)
-        .filter(|p| p.1 == leader.as_raw() || linux::environ_has(p.0.pid, &marker))
+        .filter(|p| !spared(p.0.pid) || p.0.pid == leader.as_raw())
+        .filter(|p| p.1 == leader.as_raw() || p.0.ppid == me || carries(p.0.pid, &marker))
         .map(|p| p.0.clone())
         .collect();
     // Add descendants of anything already in the set (a child that cleared its
@@ -103,7 +113,7 @@ fn members(leader: Pid, token: &str) -> Vec<Proc> {
     loop {
         let before = set.len();
         for p in &all {
-            if p.0.pid != me
+            if !spared(p.0.pid)
                 && !set.iter().any(|s| s.pid == p.0.pid)
                 && (p.0.ppid == leader.as_raw() || set.iter().any(|s| s.pid == p.0.ppid))
             {
@@ -116,10 +126,86 @@ fn members(leader: Pid, token: &str) -> Vec<Proc> {
     }
 }
 
-/// Without /proc, the process group is all we can see; killpg has already signalled it.
-#[cfg(not(target_os = "linux"))]
-fn members(_leader: Pid, _token: &str) -> Vec<Proc> {
-    Vec::new()
+/// Every process with its process group id: from `/proc` on Linux, from `ps` elsewhere.
+fn processes() -> Vec<(Proc, i32)> {
+    #[cfg(target_os = "linux")]
+    return linux::processes();
+    #[cfg(not(target_os = "linux"))]
+    return ps::processes();
+}
+
+/// Does the process's environment hold `marker`? (Linux only: elsewhere another user's
+/// environment cannot be read, and the group and ancestry must do.)
+fn carries(pid: i32, marker: &str) -> bool {
+    #[cfg(target_os = "linux")]
+    return linux::environ_has(pid, marker);
+    #[cfg(not(target_os = "linux"))]
+    {
+        let _ = (pid, marker);
+        false
+    }
+}
+
+/// The process table as `ps` prints it (POSIX options, so macOS's `ps` too).
+#[cfg(unix)]
+#[cfg_attr(target_os = "linux", allow(dead_code))]
+mod ps {
+    use super::Proc;
+
+    pub fn processes() -> Vec<(Proc, i32)> {
+        let Ok(child) = std::process::Command::new("ps")
+            .args([
+                "-A", "-o", "pid=", "-o", "ppid=", "-o", "pgid=", "-o", "stat=",
+            ])
+            .args(["-o", "comm="])
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+        else {
+            return Vec::new();
+        };
+        // `ps` lists itself, a child of the grader: it is not an orphan of the check.
+        let own = child.id() as i32;
+        let Ok(out) = child.wait_with_output() else {
+            return Vec::new();
+        };
+        String::from_utf8_lossy(&out.stdout)
+            .lines()
+            .filter_map(parse_line)
+            .filter(|(p, _)| p.pid != own)
+            .collect()
+    }
+
+    /// `PID PPID PGID STAT COMMAND`, the command last (it may hold spaces).
+    pub fn parse_line(line: &str) -> Option<(Proc, i32)> {
+        let mut fields = line.split_whitespace();
+        let pid = fields.next()?.parse().ok()?;
+        let ppid = fields.next()?.parse().ok()?;
+        let pgrp = fields.next()?.parse().ok()?;
+        let state = fields.next()?;
+        let command = fields.collect::<Vec<_>>().join(" ");
+        let proc = Proc {
+            pid,
+            ppid,
+            zombie: state.starts_with('Z'),
+            command,
+        };
+        Some((proc, pgrp))
+    }
+
+    #[cfg(test)]
+    mod tests {
+        use super::*;
+
+        #[test]
+        fn ps_lines_parse_and_see_this_process() {
+            let (p, pgrp) = parse_line("  42     7    42 Z+   my prog").unwrap();
+            assert_eq!((p.pid, p.ppid, pgrp, p.zombie), (42, 7, 42, true));
+            assert_eq!(p.command, "my prog");
+            let me = std::process::id() as i32;
+            assert!(processes().iter().any(|(p, _)| p.pid == me));
+        }
+    }
 }
 
 #[cfg(target_os = "linux")]

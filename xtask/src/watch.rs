@@ -4,7 +4,8 @@
 //! events never arrive (network drives, some container and VM mounts). Bursts of events
 //! from one save are merged into one re-grade.
 
-use std::path::Path;
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -15,6 +16,7 @@ use crate::course::Course;
 use crate::grade::{self, Options};
 use crate::hint;
 use crate::human;
+use crate::process;
 use crate::progress::Progress;
 
 pub fn watch(
@@ -59,7 +61,9 @@ pub fn watch(
     };
 
     loop {
+        let graded = sources(dir);
         let report = grade::grade(course, &options)?;
+        process::stop_if_interrupted();
         let mut progress = Progress::load(&course.root);
         progress.record(&course.exercises, &report);
         if let Err(e) = progress.save() {
@@ -70,15 +74,55 @@ pub fn watch(
             "\nWatching {} — save a file to re-grade, Ctrl-C to stop.",
             dir.display()
         );
-        // Wait for a save that matters, then let the burst settle.
+        // Wait for a save that changed a source, letting each burst of events settle.
+        // One save can give several events (an editor's write, then its rename; the
+        // file-system event, then the poller's), some of them arriving while the grade
+        // runs: a re-grade is due only when the sources differ from the graded ones.
         loop {
             let event = rx.recv().context("the file watcher stopped")?;
-            if event.is_ok_and(|e| matters(&e, dir)) {
+            if !event.is_ok_and(|e| matters(&e, dir)) {
+                continue;
+            }
+            while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
+            if sources(dir) != graded {
                 break;
             }
         }
-        while rx.recv_timeout(Duration::from_millis(300)).is_ok() {}
     }
+}
+
+/// The exercise's source and manifest files with their contents.
+fn sources(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    let mut files = BTreeMap::new();
+    let mut folders = vec![dir.to_path_buf()];
+    while let Some(folder) = folders.pop() {
+        let Ok(entries) = std::fs::read_dir(&folder) else {
+            continue;
+        };
+        for path in entries.flatten().map(|e| e.path()) {
+            if path.is_dir() {
+                if !ignored_folder(&path, dir) {
+                    folders.push(path);
+                }
+            } else if is_source(&path)
+                && let Ok(bytes) = std::fs::read(&path)
+            {
+                files.insert(path, bytes);
+            }
+        }
+    }
+    files
+}
+
+/// Build output, and trybuild's `wip/` (written while it grades), are not sources.
+fn ignored_folder(path: &Path, dir: &Path) -> bool {
+    path.strip_prefix(dir)
+        .is_ok_and(|rel| rel.starts_with("target") || rel.starts_with("wip"))
+}
+
+fn is_source(path: &Path) -> bool {
+    path.extension()
+        .is_some_and(|x| x == "rs" || x == "toml" || x == "stderr")
 }
 
 /// A change to a source or manifest file of the exercise (not editor or build clutter).
@@ -87,12 +131,8 @@ fn matters(event: &notify::Event, dir: &Path) -> bool {
         event.kind,
         EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
     ) && event.paths.iter().any(|p| {
-        let inside = p
-            .strip_prefix(dir)
-            .is_ok_and(|rel| !rel.starts_with("target"));
-        let source = p
-            .extension()
-            .is_some_and(|x| x == "rs" || x == "toml" || x == "stderr");
-        inside && source
+        let inside =
+            p.starts_with(dir) && !p.ancestors().any(|a| a != dir && ignored_folder(a, dir));
+        inside && is_source(p)
     })
 }

@@ -134,9 +134,12 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
             "--no-bench",
             "01-demo/passes",
             "01-demo/fails",
+            "01-demo/not-checked",
             "01-demo/deadlocks",
             "01-demo/hung-child",
             "01-demo/leaks-child",
+            "01-demo/escapes",
+            "01-demo/leaks-segment",
             "01-demo/aborts",
             "01-demo/segfaults",
             "01-demo/answer",
@@ -159,6 +162,11 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
     assert_eq!(status(&report, "01-demo/passes"), "pass");
     assert_eq!(status(&report, "01-demo/fails"), "fail");
     assert!(message(&report, "01-demo/fails").contains("2 + 2 is not 5"));
+    assert_eq!(status(&report, "01-demo/not-checked"), "skipped");
+    assert_eq!(
+        message(&report, "01-demo/not-checked"),
+        "not checked: this check needs what this machine lacks"
+    );
     for hung in ["01-demo/deadlocks", "01-demo/hung-child"] {
         assert_eq!(status(&report, hung), "timeout", "{hung}");
         assert!(message(&report, hung).contains("possible deadlock or infinite loop"));
@@ -169,12 +177,34 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
     }
     // After a check of a task timed out, its later checks are not run.
     let later = &task(&report, "01-demo/deadlocks")["checks"][1];
-    assert_eq!(later["status"], "timeout", "{later}");
+    assert_eq!(later["status"], "skipped", "{later}");
     let why = later["message"].as_str().unwrap();
-    assert!(why.starts_with("not run: test `hangs::deadlock`"), "{why}");
+    assert!(
+        why.starts_with(
+            "not run (an earlier check of this task timed out)\ntest `hangs::deadlock`"
+        ),
+        "{why}"
+    );
     assert!(later["duration_ms"].as_u64().unwrap() < 1_000);
     assert_eq!(status(&report, "01-demo/leaks-child"), "pass");
     assert!(message(&report, "01-demo/leaks-child").contains("left 1 process(es) running"));
+    // Processes that escaped the token, the group and their parent are found and killed.
+    assert_eq!(status(&report, "01-demo/escapes"), "pass");
+    for check in task(&report, "01-demo/escapes")["checks"]
+        .as_array()
+        .unwrap()
+    {
+        let why = check["message"].as_str().unwrap();
+        assert!(why.contains("left 1 process(es) running"), "{why}");
+    }
+    assert_eq!(status(&report, "01-demo/leaks-segment"), "pass");
+    let why = message(&report, "01-demo/leaks-segment");
+    let segment = std::fs::read_to_string(pids.join("segment.name")).unwrap();
+    assert!(
+        why.contains("shared-memory segment") && why.contains(&segment),
+        "{why}"
+    );
+    assert!(!Path::new("/dev/shm").join(&segment).exists());
     assert_eq!(status(&report, "01-demo/aborts"), "crashed");
     assert!(message(&report, "01-demo/aborts").contains("SIGABRT"));
     assert_eq!(status(&report, "01-demo/segfaults"), "crashed");
@@ -196,7 +226,13 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
     assert!(message(&report, "02-broken/compiles").contains("mismatched types"));
 
     // The deadlock, the hung child, its setsid grandchild and the leaked child are all gone.
-    for name in ["child.pid", "grandchild.pid", "leaked.pid"] {
+    for name in [
+        "child.pid",
+        "grandchild.pid",
+        "leaked.pid",
+        "session.pid",
+        "group.pid",
+    ] {
         let pid = read_pid(&pids, name);
         assert!(is_dead(pid), "{name} ({pid}) is still running");
     }
@@ -465,6 +501,32 @@ fn progress_survives_a_corrupted_file() {
     );
 }
 
+/// A mistake in a task of a course manifest is reported with its exercise and task.
+#[test]
+fn manifest_errors_name_the_exercise_and_the_task() {
+    let _serial = serial();
+    let course = scratch_course("manifest");
+    let manifest = course.join("exercises/02-broken/Cargo.toml");
+    let good = std::fs::read_to_string(&manifest).unwrap();
+    for (broken, says) in [
+        (
+            good.replace("title = \"Fix the type error\"", ""),
+            "in task 1 (`compiles`) of exercise 02-broken: missing field `title`",
+        ),
+        (
+            good.replace("id = \"compiles\"", "id = \"compiles\"\ntset = 1"),
+            "in task 1 (`compiles`) of exercise 02-broken: unknown field `tset`",
+        ),
+    ] {
+        assert_ne!(broken, good);
+        std::fs::write(&manifest, &broken).unwrap();
+        let output = scratch_xtask(&course, &["list"]).output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{stderr}");
+        assert!(stderr.contains(says), "{stderr}");
+    }
+}
+
 #[test]
 fn reset_restores_the_starter_and_keeps_a_backup() {
     let _serial = serial();
@@ -502,6 +564,25 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
             .count(),
         1
     );
+
+    // Undo puts the learner's version back, its files and only its files...
+    succeed(scratch_xtask(&course, &["reset", "--undo", "02-broken"]));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), FIXED);
+    assert_eq!(
+        std::fs::read_to_string(course.join("exercises/02-broken/src/extra.rs")).unwrap(),
+        "// mine\n"
+    );
+    // ...after backing up what it replaced, so a second undo gives the starter back.
+    succeed(scratch_xtask(&course, &["reset", "--undo", "02-broken"]));
+    assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
+    assert!(!course.join("exercises/02-broken/src/extra.rs").exists());
+    assert_eq!(
+        std::fs::read_dir(course.join(".course/backups"))
+            .unwrap()
+            .count(),
+        3,
+        "every undo keeps a backup; none overwrites another"
+    );
 }
 
 #[test]
@@ -518,6 +599,22 @@ fn hints_come_one_at_a_time() {
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&all.stdout).contains("Hint 1 of"));
+    // An exercise's name gives the hint of its first task not yet passed.
+    let by_exercise = scratch_xtask(&course, &["hint", "02-broken"])
+        .output()
+        .unwrap();
+    let by_exercise = String::from_utf8_lossy(&by_exercise.stdout).into_owned();
+    assert!(
+        by_exercise.starts_with("02-broken/compiles:"),
+        "{by_exercise}"
+    );
+    // A misspelt task id gets a suggestion.
+    let typo = scratch_xtask(&course, &["hint", "compile"])
+        .output()
+        .unwrap();
+    assert_eq!(typo.status.code(), Some(2));
+    let typo = String::from_utf8_lossy(&typo.stderr).into_owned();
+    assert!(typo.contains("did you mean `compiles`?"), "{typo}");
 }
 
 #[test]
@@ -549,51 +646,160 @@ fn watch_regrades_when_a_file_is_saved() {
         }
         false
     };
+    let lib = course.join("exercises/02-broken/src/lib.rs");
     let first = wait_for("Watching");
-    std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
-    let regraded = first && wait_for("Everything graded passed");
+    std::fs::write(&lib, FIXED).unwrap();
+    let regraded = first && wait_for("Everything graded passed") && wait_for("Watching");
+    // One save is one re-grade: the poller's late event for it changes nothing, and
+    // neither does saving the same text again.
+    std::fs::write(&lib, FIXED).unwrap();
+    let extra = Instant::now() + Duration::from_secs(4);
+    let mut again = Vec::new();
+    while let Some(left) = extra.checked_duration_since(Instant::now()) {
+        match rx.recv_timeout(left) {
+            Ok(line) => again.push(line),
+            Err(_) => break,
+        }
+    }
     let _ = child.kill();
     let _ = child.wait();
     assert!(first, "watch never finished its first grade");
     assert!(regraded, "watch did not re-grade after the save");
+    assert!(
+        again.is_empty(),
+        "watch graded again with nothing changed:\n{}",
+        again.join("\n")
+    );
 }
 
-#[test]
-fn ctrl_c_stops_every_process_the_grader_started() {
-    let _serial = serial();
-    let pids = temp_dir("ctrl-c");
-    let mut grader = xtask(
-        &fixture(),
-        &["grade", "-q", "--timeout", "600", "01-demo/hung-child"],
-    )
-    .env("FIXTURE_PID_DIR", &pids)
-    .stdout(Stdio::null())
-    .stderr(Stdio::null())
-    .spawn()
-    .unwrap();
-    // Wait until the hung child and its grandchild exist (the fixture may be built first).
+/// Waits up to 5 minutes (the fixture may be built first) for `names` in `dir`.
+fn wait_for_files(dir: &Path, names: &[&str]) {
     let deadline = Instant::now() + Duration::from_secs(300);
-    while !(pids.join("child.pid").exists() && pids.join("grandchild.pid").exists()) {
-        assert!(
-            Instant::now() < deadline,
-            "the fixture never started its child"
-        );
+    while !names.iter().all(|name| dir.join(name).exists()) {
+        assert!(Instant::now() < deadline, "{names:?} never appeared");
         std::thread::sleep(Duration::from_millis(50));
     }
-    let interrupted = Command::new("kill")
-        .args(["-INT", &grader.id().to_string()])
+}
+
+fn send(signal: &str, pid: u32) {
+    let sent = Command::new("kill")
+        .args([&format!("-{signal}"), &pid.to_string()])
         .status()
         .unwrap();
-    assert!(interrupted.success());
-    let status = grader.wait().unwrap();
+    assert!(sent.success());
+}
+
+/// SIGINT (Ctrl-C), SIGTERM (`timeout`, CI, service managers) and SIGHUP (a closed
+/// terminal) during a check: the check's processes are killed, no scoreboard is printed,
+/// progress is not touched (not even by the task that passed before the interruption),
+/// and the exit code is 128 + the signal.
+#[test]
+fn a_signal_during_a_check_stops_everything_and_records_nothing() {
+    let _serial = serial();
+    let progress = fixture().join(".course/progress.json");
+    for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
+        let pids = temp_dir(&format!("signal-{signal}"));
+        let before = std::fs::read(&progress).ok();
+        let grader = xtask(
+            &fixture(),
+            &[
+                "grade",
+                "--timeout",
+                "600",
+                "01-demo/passes",
+                "01-demo/hung-child",
+            ],
+        )
+        .env("FIXTURE_PID_DIR", &pids)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+        wait_for_files(&pids, &["child.pid", "grandchild.pid"]);
+        send(signal, grader.id());
+        let output = grader.wait_with_output().unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(code), "SIG{signal}:\n{stderr}");
+        assert!(stderr.contains("interrupted"), "SIG{signal}:\n{stderr}");
+        assert!(
+            output.stdout.is_empty(),
+            "SIG{signal}: a scoreboard was printed:\n{}",
+            String::from_utf8_lossy(&output.stdout)
+        );
+        assert!(
+            std::fs::read(&progress).ok() == before,
+            "SIG{signal} changed .course/progress.json"
+        );
+        for name in ["child.pid", "grandchild.pid"] {
+            let pid = read_pid(&pids, name);
+            assert!(is_dead(pid), "{name} ({pid}) survived SIG{signal}");
+        }
+    }
+}
+
+/// SIGTERM while cargo builds: cargo and what it runs are killed, nothing is recorded.
+/// The build hangs for sure: the exercise gets a build script that sleeps.
+#[test]
+fn a_signal_during_a_build_stops_cargo_and_records_nothing() {
+    let _serial = serial();
+    let course = scratch_course("signal-build");
+    let pids = temp_dir("signal-build-pids");
+    std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
+    succeed(scratch_xtask(&course, &["grade", "-q"]));
+    let progress = course.join(".course/progress.json");
+    let before = std::fs::read(&progress).unwrap();
+
+    std::fs::write(
+        course.join("exercises/02-broken/build.rs"),
+        "fn main() {\n    if let Some(dir) = std::env::var_os(\"FIXTURE_PID_DIR\") {\n        \
+         let dir = std::path::Path::new(&dir);\n        \
+         std::fs::write(dir.join(\"build.tmp\"), std::process::id().to_string()).unwrap();\n        \
+         std::fs::rename(dir.join(\"build.tmp\"), dir.join(\"build.pid\")).unwrap();\n    }\n    \
+         std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
+    )
+    .unwrap();
+    let grader = scratch_xtask(&course, &["grade", "-q"])
+        .env("FIXTURE_PID_DIR", &pids)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    wait_for_files(&pids, &["build.pid"]);
+    send("TERM", grader.id());
+    let output = grader.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(output.status.code(), Some(143), "{stderr}");
+    assert!(output.stdout.is_empty(), "a scoreboard was printed");
     assert_eq!(
-        status.code(),
-        Some(130),
-        "the grader exits with 128 + SIGINT"
+        std::fs::read(&progress).unwrap(),
+        before,
+        "progress changed"
     );
-    for name in ["child.pid", "grandchild.pid"] {
-        let pid = read_pid(&pids, name);
-        assert!(is_dead(pid), "{name} ({pid}) survived Ctrl-C");
+    let script = read_pid(&pids, "build.pid");
+    assert!(is_dead(script), "the build script ({script}) survived");
+    // No cargo (nor anything else) is left working on this course.
+    let marker = course.to_string_lossy().into_owned();
+    let left: Vec<String> = std::fs::read_dir("/proc")
+        .unwrap()
+        .filter_map(|e| e.ok()?.file_name().to_str()?.parse::<i32>().ok())
+        .filter(|pid| !is_dead(*pid))
+        .filter_map(|pid| std::fs::read(format!("/proc/{pid}/cmdline")).ok())
+        .map(|cmd| String::from_utf8_lossy(&cmd).replace('\0', " "))
+        .filter(|cmd| cmd.contains(&marker))
+        .collect();
+    assert!(left.is_empty(), "still running: {left:?}");
+}
+
+/// A deadline below one second is refused, not recorded as a timeout.
+#[test]
+fn a_deadline_below_one_second_is_refused() {
+    for value in ["0", "-5"] {
+        let output = xtask(&fixture(), &["grade", "--timeout", value, "01-demo/passes"])
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{value}: {stderr}");
+        assert!(stderr.contains("at least 1 second"), "{value}: {stderr}");
     }
 }
 

@@ -5,7 +5,8 @@
 //! behind a `Mutex`, and two `Condvar`s to sleep on, one for "not empty any more", one for
 //! "not full any more". (`std::sync::mpsc::sync_channel` and `crossbeam::channel::bounded` do
 //! the same job with a lock-free ring buffer.) Closing the queue is how producers say "no
-//! more items": consumers still get the items queued, then `None`.
+//! more items": consumers still get the items queued, then `None`. A thread that waits
+//! sleeps on a condition variable: it uses no CPU until another thread wakes it.
 
 use std::collections::VecDeque;
 use std::fmt;

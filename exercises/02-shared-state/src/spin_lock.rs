@@ -57,8 +57,7 @@ impl<T> SpinLock<T> {
     pub fn lock(&self) -> SpinLockGuard<'_, T> {
         // Write `lock` here: loop until `try_lock` gives you a guard, calling `spin_loop()`
         // (from `crate::sync`) on every turn that fails. `spin_loop` tells the processor
-        // that this is a busy wait; under loom, it also lets another thread run, which
-        // loom needs to get anywhere with a loop that waits for one.
+        // that this is a busy wait (and under loom, lets another thread run first).
         todo!("retry try_lock, with spin_loop() between attempts")
     }
 

@@ -7,8 +7,9 @@ use crate::worker::Worker;
 
 /// Runs `worker` like [`crate::run`], but for at most `timeout`: a worker still running
 /// then is killed and reported as [`RunError::TimedOut`]. A worker that ends sooner is
-/// reported as soon as it ends, not at the deadline. When this returns, the worker is not
-/// running and has been reaped, whatever the outcome.
+/// reported as soon as it ends, not at the deadline. Waiting uses no CPU: between two
+/// looks at the worker, the thread sleeps. When this returns, the worker is not running
+/// and has been reaped, whatever the outcome.
 pub fn run_with_deadline(worker: &Worker, timeout: Duration) -> Result<Output, RunError> {
     // Write `run_with_deadline` here:
     // 1. Spawn the worker with stdout and stderr piped, as in `run`, and note the deadline:

@@ -31,8 +31,9 @@ pub enum PoolError {
 
 /// Computes every job on a pool of `workers` worker processes (fewer if there are fewer
 /// jobs) started from `worker`, at the same time, and returns the results in the order of
-/// `jobs`. When this returns, every worker it started has ended and been reaped, also
-/// when it returns an error.
+/// `jobs`. Waiting for the workers' replies uses no CPU. When this returns, every worker
+/// it started has ended and been reaped, also when it returns an error (a worker that
+/// died, or one that could not start).
 ///
 /// # Panics
 ///
@@ -47,13 +48,16 @@ pub fn pool_map(
     //    `workers.min(jobs.len())` processes with `worker.command()`, stdin and stdout
     //    piped (`Stdio::piped()`), and keep each `Child` with its `ChildStdin` (to send
     //    jobs) and a `BufReader` around its `ChildStdout` (to read replies line by line).
+    //    If one cannot start, stop and reap those already started before returning
+    //    `PoolError::Spawn`: dropping a `Child` does not wait for it.
     // 2. In a `std::thread::scope`, give each worker a thread of its own. The threads
     //    share the jobs: an `AtomicUsize` holds the index of the next job, and
     //    `fetch_add(1, ...)` hands each index out exactly once. A thread loops: take an
     //    index, write the job and a newline to its worker's stdin (`writeln!` and
-    //    `flush`), read one reply line (`read_line`; 0 bytes read means the worker died),
-    //    parse it, keep `(index, JobResult)`. Write one job, then read its reply: writing
-    //    many jobs before reading anything fills the pipes and blocks both sides.
+    //    `flush`), read one reply line (`read_line`; 0 bytes read means the worker died,
+    //    and so does a write that fails with `ErrorKind::BrokenPipe`), parse it, keep
+    //    `(index, JobResult)`. Write one job, then read its reply: writing many jobs
+    //    before reading anything fills the pipes and blocks both sides.
     // 3. After the scope, end every worker, whatever happened: drop its stdin (end of
     //    file: it exits) and `wait()` for it. On an error, `kill()` first.
     // 4. Return the first error, or the results sorted back into the order of `jobs`.

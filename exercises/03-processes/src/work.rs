@@ -5,6 +5,15 @@
 /// see how your pool handles a worker that dies in the middle of its work.
 pub const CRASH: u64 = u64::MAX;
 
+/// A job that makes a serving worker wait until the check lets it go on (it opens a
+/// FIFO that the check opens for writing when it is ready), then reply 0: the checks
+/// send it to see how many jobs your pool runs at the same time.
+pub const HOLD: u64 = u64::MAX - 1;
+
+/// A job that makes a serving worker close its stdin, reply 0 and exit: the checks send
+/// it to see how your pool handles a worker to which the next job cannot even be sent.
+pub const LAST: u64 = u64::MAX - 2;
+
 /// One round of a 64-bit mixing function (SplitMix64's finaliser). The rounds of
 /// [`work`] depend on each other, so they cannot be skipped or computed in parallel.
 fn mix(mut z: u64) -> u64 {

@@ -8,15 +8,22 @@
 //!   pid                 print this process's pid
 //!   echo WORDS...       print the words, separated by spaces
 //!   fail CODE MESSAGE   print MESSAGE on stderr, then exit with CODE
-//!   abort               abort: the process ends with the signal SIGABRT
+//!   latin1              print "café" in Latin-1, which is not valid UTF-8
+//!   abort               print "aborting" on stderr, then abort: the process ends
+//!                       with the signal SIGABRT
 //!   hang                print "hanging", then wait forever, until killed
+//!   sleep MS            sleep MS milliseconds, then print "slept" and exit
 //!   chatty BYTES        print BYTES bytes of text, then exit
+//!   grumble BYTES       print BYTES bytes of text on stderr, then exit with code 1
 //!   flaky STEP...       (needs --log) attempt N, counted in FILE, does STEP N:
 //!                       `abort`, `fail` (exit code 3), `hang`, or `ok` (print
 //!                       "ok on attempt N" and exit 0); after the last step, `ok`
-//!   serve               a pool worker: for each line JOB read on stdin, write one
-//!                       line with `work(JOB)` on stdout, until stdin closes. The job
-//!                       `CRASH` (u64::MAX) makes it abort instead.
+//!   serve [GATE]        a pool worker: for each line JOB read on stdin, write one
+//!                       line with `work(JOB)` on stdout, until stdin closes. Three
+//!                       jobs do something else (see `work.rs`): `CRASH` makes it
+//!                       abort; `HOLD` makes it wait until the FIFO GATE is opened
+//!                       for writing, then reply 0; `LAST` makes it close its stdin,
+//!                       reply 0 and exit, so that no further job can be sent to it.
 //! ```
 //!
 //! With `--log FILE`, the worker appends `started PID` to FILE when it starts, and
@@ -25,11 +32,13 @@
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, BufRead, Write};
-use std::path::PathBuf;
+use std::os::fd::{FromRawFd, OwnedFd};
+use std::path::{Path, PathBuf};
 use std::process::{self, ExitCode};
 use std::thread;
+use std::time::Duration;
 
-use processes_exercise::work::{CRASH, work};
+use processes_exercise::work::{CRASH, HOLD, LAST, work};
 
 fn main() -> ExitCode {
     let mut args: Vec<String> = std::env::args().skip(1).collect();
@@ -58,20 +67,42 @@ fn main() -> ExitCode {
             }
             Err(_) => return refuse(&format!("`{code}` is not an exit code")),
         },
-        ["abort"] => process::abort(),
+        ["latin1"] => {
+            let mut out = io::stdout().lock();
+            out.write_all(b"caf\xe9\n").and_then(|()| out.flush())
+        }
+        ["abort"] => {
+            eprintln!("aborting");
+            process::abort()
+        }
         ["hang"] => {
             let _ = say("hanging");
             hang()
         }
+        ["sleep", ms] => match ms.parse::<u64>() {
+            Ok(ms) => {
+                thread::sleep(Duration::from_millis(ms));
+                say("slept")
+            }
+            Err(_) => return refuse(&format!("`{ms}` is not a number of milliseconds")),
+        },
         ["chatty", bytes] => match bytes.parse::<usize>() {
-            Ok(bytes) => chatty(bytes),
+            Ok(bytes) => chatty(io::stdout().lock(), bytes),
+            Err(_) => return refuse(&format!("`{bytes}` is not a number of bytes")),
+        },
+        ["grumble", bytes] => match bytes.parse::<usize>() {
+            Ok(bytes) => match chatty(io::stderr().lock(), bytes) {
+                Ok(()) => return ExitCode::FAILURE,
+                Err(error) => Err(error),
+            },
             Err(_) => return refuse(&format!("`{bytes}` is not a number of bytes")),
         },
         ["flaky", steps @ ..] => match log.attempts() {
             Ok(attempt) => flaky(steps, attempt),
             Err(error) => return refuse(&format!("flaky needs --log: {error}")),
         },
-        ["serve"] => serve(&log),
+        ["serve"] => serve(&log, None),
+        ["serve", gate] => serve(&log, Some(Path::new(gate))),
         _ => return refuse(&format!("unknown task {words:?}")),
     };
     match outcome {
@@ -101,9 +132,9 @@ fn hang() -> ! {
     }
 }
 
-fn chatty(bytes: usize) -> io::Result<()> {
+fn chatty(out: impl Write, bytes: usize) -> io::Result<()> {
     let line = "chatty worker output, far more than a pipe holds at once\n";
-    let mut out = io::BufWriter::new(io::stdout().lock());
+    let mut out = io::BufWriter::new(out);
     let mut left = bytes;
     while left > 0 {
         let n = left.min(line.len());
@@ -126,7 +157,7 @@ fn flaky(steps: &[&str], attempt: usize) -> io::Result<()> {
     }
 }
 
-fn serve(log: &Log) -> io::Result<()> {
+fn serve(log: &Log, gate: Option<&Path>) -> io::Result<()> {
     let mut replies = io::stdout().lock();
     for line in io::stdin().lock().lines() {
         let line = line?;
@@ -135,11 +166,29 @@ fn serve(log: &Log) -> io::Result<()> {
             .parse()
             .map_err(|_| io::Error::other(format!("`{line}` is not a job")))?;
         log.append(&format!("job {} {job}", process::id()))?;
-        if job == CRASH {
-            eprintln!("worker {}: job {job} makes me crash", process::id());
-            process::abort();
-        }
-        writeln!(replies, "{}", work(job))?;
+        let reply = match job {
+            // Silently: the pool's workers share the stderr of the checks, whose failure
+            // messages a line of its own would come before.
+            CRASH => process::abort(),
+            // Opening a FIFO for reading blocks until someone opens it for writing.
+            HOLD => match gate {
+                Some(gate) => File::open(gate).map(|_| 0)?,
+                None => return Err(io::Error::other("the job HOLD needs a GATE")),
+            },
+            LAST => {
+                // Close stdin before replying: when the pool has this reply, the next
+                // job it sends already finds the pipe closed.
+                // SAFETY: fd 0 is open (it is stdin), and the `OwnedFd` is the only
+                // thing that uses it from here on: the stdin lock of this loop reads
+                // nothing more (the function returns right after the reply), nothing
+                // else in this process reads stdin, and std never closes fd 0 itself.
+                drop(unsafe { OwnedFd::from_raw_fd(0) });
+                writeln!(replies, "0")?;
+                return replies.flush();
+            }
+            job => work(job),
+        };
+        writeln!(replies, "{reply}")?;
         replies.flush()?; // the pool is waiting for this line
     }
     Ok(())

@@ -18,8 +18,9 @@ const MAX_PAUSE: Duration = Duration::from_millis(10);
 
 /// Runs `worker` like [`crate::run`], but for at most `timeout`: a worker still running
 /// then is killed and reported as [`RunError::TimedOut`]. A worker that ends sooner is
-/// reported as soon as it ends, not at the deadline. When this returns, the worker is not
-/// running and has been reaped, whatever the outcome.
+/// reported as soon as it ends, not at the deadline. Waiting uses no CPU: between two
+/// looks at the worker, the thread sleeps. When this returns, the worker is not running
+/// and has been reaped, whatever the outcome.
 ///
 /// The worker's output is read until its pipes close, which happens when it ends, unless
 /// it passed them on to processes of its own that outlive it: those would keep this

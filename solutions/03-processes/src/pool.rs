@@ -36,8 +36,9 @@ pub enum PoolError {
 
 /// Computes every job on a pool of `workers` worker processes (fewer if there are fewer
 /// jobs) started from `worker`, at the same time, and returns the results in the order of
-/// `jobs`. When this returns, every worker it started has ended and been reaped, also
-/// when it returns an error.
+/// `jobs`. Waiting for the workers' replies uses no CPU. When this returns, every worker
+/// it started has ended and been reaped, also when it returns an error (a worker that
+/// died, or one that could not start).
 ///
 /// # Panics
 ///

@@ -41,8 +41,9 @@ pub enum RunError {
 }
 
 /// Runs `worker` to completion, with its stdout and stderr captured, and returns its
-/// stdout if it exited with code 0. When this returns, the worker has been waited for
-/// (reaped), whatever the outcome.
+/// stdout if it exited with code 0. The worker may write any amount on either stream:
+/// both are read while it runs. Waiting for it blocks, using no CPU. When this returns,
+/// the worker has been waited for (reaped), whatever the outcome.
 pub fn run(worker: &Worker) -> Result<Output, RunError> {
     let child = worker
         .command()

@@ -11,7 +11,9 @@ use std::time::Duration;
 use nix::libc::SIGABRT;
 use processes_exercise::{RunError, SuperviseError, supervise};
 
-use crate::support::{Log, assert_no_worker_left, missing_program, reap_leftovers, serial};
+use crate::support::{
+    Log, STUCK, assert_no_worker_left, missing_program, reap_leftovers, serial, within,
+};
 
 /// Long enough for any worker that does not hang, on a busy machine.
 const TIMEOUT: Duration = Duration::from_secs(20);
@@ -73,17 +75,37 @@ fn failed_workers_are_restarted_until_one_succeeds() {
 fn a_hung_worker_is_killed_and_restarted() {
     let _serial = serial();
     let log = Log::new();
-    let supervised = supervise(&log.worker(&["flaky", "hang", "ok"]), 3, SHORT);
+    let worker = log.worker(&["flaky", "hang", "ok"]);
+    let supervised = within(
+        STUCK,
+        move || supervise(&worker, 3, SHORT),
+        || {
+            format!(
+                "supervise has not returned {STUCK:?} after starting a worker that hangs on \
+                 its first attempt, with a timeout of {SHORT:?}: run each attempt with \
+                 `crate::run_with_deadline(worker, timeout)`, which kills a hung worker at \
+                 its deadline, so that the next attempt can start"
+            )
+        },
+    );
     reap_leftovers(log.workers());
-    let supervised = supervised.expect("the second attempt succeeds");
-    assert_eq!(supervised.output.stdout, "ok on attempt 2\n");
+    let restarted = match &supervised {
+        Ok(supervised) => {
+            supervised.output.stdout == "ok on attempt 2\n"
+                && matches!(
+                    supervised.failures.as_slice(),
+                    [RunError::TimedOut { timeout, .. }] if *timeout == SHORT
+                )
+        }
+        Err(_) => false,
+    };
     assert!(
-        matches!(
-            supervised.failures.as_slice(),
-            [RunError::TimedOut { timeout, .. }] if *timeout == SHORT
-        ),
-        "expected one failure, the timed-out first attempt, got {:?}",
-        supervised.failures
+        restarted,
+        "the worker hangs on its first attempt and succeeds on its second: a worker that \
+         times out is a failure like any other, so supervise must restart it, with the \
+         same timeout ({SHORT:?}: each attempt has its own), and return the output of the \
+         second attempt, with one failure, `TimedOut {{ timeout: {SHORT:?}, .. }}`. Got \
+         {supervised:?}"
     );
 }
 
@@ -109,6 +131,26 @@ fn it_gives_up_after_max_restarts() {
         log.started().len(),
         3,
         "exactly 3 attempts: the first one and max_restarts = 2 restarts"
+    );
+
+    // The smallest limit: no restart at all, one attempt.
+    let log = Log::new();
+    let outcome = supervise(&log.worker(&["flaky", "fail", "ok"]), 0, TIMEOUT);
+    reap_leftovers(log.workers());
+    match outcome {
+        Err(SuperviseError::GaveUp { failures }) => assert!(
+            matches!(failures.as_slice(), [RunError::Exited { code: 3, .. }]),
+            "max_restarts = 0: one attempt, whose failure is the only one: {failures:?}"
+        ),
+        other => panic!(
+            "with max_restarts = 0 and a worker that fails once, supervise must give up \
+             after its one attempt, with `Err(SuperviseError::GaveUp {{ .. }})`; got {other:?}"
+        ),
+    }
+    assert_eq!(
+        log.started().len(),
+        1,
+        "max_restarts = 0: exactly one attempt, and no restart"
     );
 }
 

@@ -39,8 +39,13 @@ pub fn serial() -> MutexGuard<'static, ()> {
 }
 
 /// The children of this process that have not been reaped, running or zombies (Linux:
-/// read from `/proc`; elsewhere none are found).
+/// read from `/proc`; elsewhere none are found, and the check says that it could not
+/// look, so the grader reports it skipped).
 pub fn children() -> Vec<u32> {
+    if !cfg!(target_os = "linux") {
+        println!("not checked: leftover and unreaped processes are found in Linux's /proc");
+        return Vec::new();
+    }
     let me = std::process::id();
     let Ok(processes) = std::fs::read_dir("/proc") else {
         return Vec::new();

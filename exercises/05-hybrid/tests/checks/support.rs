@@ -173,9 +173,11 @@ impl Drop for Log {
 }
 
 /// The children of this process that have not been reaped, running or zombies (Linux:
-/// read from `/proc`; elsewhere none are found, and the log alone names the workers).
+/// read from `/proc`; elsewhere none are found, the log alone names the workers, and the
+/// check says that it could not look, so the grader reports it skipped).
 fn children() -> Vec<u32> {
     if !cfg!(target_os = "linux") {
+        println!("not checked: leftover and unreaped processes are found in Linux's /proc");
         return Vec::new();
     }
     let me = std::process::id();
