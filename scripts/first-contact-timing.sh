@@ -24,6 +24,11 @@ while IFS= read -r line; do
   if [ -z "$first_verdict" ] && [[ "$line" =~ ^\[\ *[0-9]+/[0-9]+\].*…\ [a-z] ]]; then
     first_verdict=$(since) && echo "[${first_verdict} s] $line"
   fi
+  # Where the time goes: the grader's own build ends at cargo's `Running`, then one
+  # build per profile (`building tests of ...`, `building loom models of ...`).
+  if [[ "$line" == *"Running \`"* || "$line" == building* ]]; then
+    echo "[$(since) s] $line"
+  fi
   if [ -z "$scoreboard" ] && [[ "$line" == *"tasks passed"* ]]; then
     scoreboard=$(since) && echo "[${scoreboard} s] $line"
   fi

@@ -192,8 +192,42 @@ pub fn build(course: &Course, crates: &[&Crate], profile: Profile) -> Result<Bui
     let stderr = echo.join().unwrap_or_default();
     if !status.success() && build.errors.is_empty() {
         build.cargo_failure = Some(cargo_error(&stderr));
+    } else {
+        // The dependencies are built (a compile error in the learner's code does not
+        // change that): later builds of this profile are quick.
+        let _ = std::fs::write(built_marker(course, profile), "");
     }
     Ok(build)
+}
+
+/// A file that exists once a build of `profile` has compiled the dependencies.
+fn built_marker(course: &Course, profile: Profile) -> PathBuf {
+    target_dir(course, profile).join(format!("course-built-{profile:?}").to_lowercase())
+}
+
+/// For the first build of a profile, how long it takes, as measured from a fresh clone
+/// on a 2-core machine (`scripts/first-contact-timing.sh`: the tests of 01-threads 85 s,
+/// its benchmarks about 50 s; the loom models of 02-shared-state 23 s). A learner who
+/// sees nothing but compiler lines for a minute should know that it is expected.
+pub fn first_build_note(course: &Course, profile: Profile) -> Option<&'static str> {
+    if built_marker(course, profile).exists() {
+        return None;
+    }
+    Some(match profile {
+        Profile::Test => {
+            "the first time, this also compiles the dependencies: about 1½ minutes on \
+             2 cores, once; later builds take seconds"
+        }
+        Profile::Loom => {
+            "the first time, this also compiles the dependencies with loom: about half a \
+             minute on 2 cores, once; later builds take seconds"
+        }
+        Profile::Bench => {
+            "the first time, this also compiles the dependencies, optimised: about a \
+             minute on 2 cores, once; later builds take seconds"
+        }
+        Profile::Examples => return None,
+    })
 }
 
 /// The crate (of those being built) whose manifest is `manifest`. Solution crates point

@@ -47,6 +47,9 @@ pub fn grade(course: &Course, options: &Options) -> Result<Report> {
             return Ok(None);
         }
         human::phase(&format!("building {what} of {}", names(&crates)));
+        if let Some(note) = build::first_build_note(course, profile) {
+            human::phase(&format!("  {note}"));
+        }
         build::build(course, &crates, profile).map(Some)
     };
     // Checks run in phases, each after the one build it needs: tests and trybuild first

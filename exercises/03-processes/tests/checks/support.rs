@@ -363,15 +363,21 @@ impl Drop for Gate {
 /// enough for the worker program).
 pub fn with_free_files<T>(free: usize, call: impl FnOnce() -> T) -> T {
     let (soft, hard) = getrlimit(Resource::RLIMIT_NOFILE).expect("getrlimit works");
-    // The open descriptors now: listing the folder opens one more, which is free again
-    // once the listing is dropped, so each one found is looked at again.
-    let listed: Vec<u64> = std::fs::read_dir("/proc/self/fd")
-        .expect("/proc/self/fd is readable")
+    // The open descriptors now (Linux lists them in /proc/self/fd, macOS in /dev/fd):
+    // listing the folder opens one more, which is free again once the listing is
+    // dropped, so each one found is looked at again.
+    let fds = if cfg!(target_os = "linux") {
+        "/proc/self/fd"
+    } else {
+        "/dev/fd"
+    };
+    let listed: Vec<u64> = std::fs::read_dir(fds)
+        .unwrap_or_else(|e| panic!("{fds} lists this process's open files: {e}"))
         .filter_map(|entry| entry.ok()?.file_name().to_str()?.parse().ok())
         .collect();
     let open: BTreeSet<u64> = listed
         .into_iter()
-        .filter(|fd| std::fs::symlink_metadata(format!("/proc/self/fd/{fd}")).is_ok())
+        .filter(|fd| std::fs::symlink_metadata(format!("{fds}/{fd}")).is_ok())
         .collect();
     // The lowest limit below which `free` numbers are unused: new descriptors take the
     // lowest free number, and none may reach the limit.
