@@ -23,6 +23,10 @@ pub struct Options {
     pub no_bench: bool,
 }
 
+/// The first line of a check that was not run because an earlier check of its task
+/// timed out (the task timed out: what the check is about was caught by that).
+pub const NOT_RUN_AFTER_TIMEOUT: &str = "not run (an earlier check of this task timed out)";
+
 pub fn grade(course: &Course, options: &Options) -> Result<Report> {
     let selected = course.select(&options.selection)?;
     let cores = bench::cores();
@@ -142,8 +146,7 @@ fn run_check(
             check.points,
             Status::Skipped,
             format!(
-                "not run (an earlier check of this task timed out)\n\
-                 {} `{}` timed out first: fix that and grade again",
+                "{NOT_RUN_AFTER_TIMEOUT}\n{} `{}` timed out first: fix that and grade again",
                 hung.kind, hung.name
             ),
         ),

@@ -537,7 +537,11 @@ pub fn judge(expect: &Expect, report: &Value, task: &str) -> Verdict {
                 let message = caught
                     .and_then(|c| c["message"].as_str())
                     .unwrap_or_default();
-                let failed = !matches!(caught_status, "pass" | "skipped" | "absent");
+                // A check not run after an earlier one timed out counts as failing: the
+                // task timed out, and the learner is told to fix that first.
+                let after_timeout = message.starts_with(crate::grade::NOT_RUN_AFTER_TIMEOUT);
+                let failed =
+                    !matches!(caught_status, "pass" | "skipped" | "absent") || after_timeout;
                 // The words are those of the first check: the message the learner reads.
                 let words = says.as_ref().filter(|_| i == 0);
                 let named = words
@@ -671,6 +675,30 @@ mod tests {
         assert!(matches!(
             judge(&wrong("b", None), &r, "t"),
             Verdict::AsExpected(_)
+        ));
+    }
+
+    #[test]
+    fn a_check_not_run_after_a_timeout_counts_as_caught_but_a_skipped_one_does_not() {
+        let after_timeout = format!(
+            "{}\ntest `a` timed out first",
+            crate::grade::NOT_RUN_AFTER_TIMEOUT
+        );
+        let r = report(
+            "timeout",
+            json!([
+                {"kind": "test", "name": "a", "status": "timeout", "message": "timeout"},
+                {"kind": "test", "name": "b", "status": "skipped", "message": after_timeout},
+                {"kind": "bench", "name": "c", "status": "skipped", "message": "not judged"},
+            ]),
+        );
+        assert!(matches!(
+            judge(&wrong("b", None), &r, "t"),
+            Verdict::AsExpected(_)
+        ));
+        assert!(matches!(
+            judge(&wrong("c", None), &r, "t"),
+            Verdict::Unexpected(_)
         ));
     }
 
