@@ -102,6 +102,7 @@ pub fn stop_if_interrupted() {
 
 /// A process group the grader started, registered so that an interruption kills it
 /// and everything its leader started.
+///
 /// Dropping it kills and unregisters the group too, so that no error path leaves a
 /// registered pid behind (one that could be reused by an unrelated process).
 pub struct Group {

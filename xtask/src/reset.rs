@@ -218,13 +218,21 @@ fn backups(course: &Course, name: &str) -> Result<Vec<PathBuf>> {
 
 /// Every file under `dir`, skipping build output.
 fn files_under(dir: &Path) -> Result<Vec<PathBuf>> {
+    files_skipping(dir, &["target"])
+}
+
+/// Every file under `dir`, sorted, skipping the folders named in `skip` (at any depth).
+pub fn files_skipping(dir: &Path, skip: &[&str]) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {
         for entry in std::fs::read_dir(&d).with_context(|| format!("reading {}", d.display()))? {
             let path = entry?.path();
             if path.is_dir() {
-                if path.file_name().is_some_and(|n| n != "target") {
+                if path
+                    .file_name()
+                    .is_some_and(|n| !skip.iter().any(|s| n == *s))
+                {
                     stack.push(path);
                 }
             } else {

@@ -18,6 +18,7 @@ use crate::hint;
 use crate::human;
 use crate::process;
 use crate::progress::Progress;
+use crate::reset;
 
 pub fn watch(
     course: &Course,
@@ -91,33 +92,18 @@ pub fn watch(
     }
 }
 
+/// Folders of an exercise that hold no sources: build output, and trybuild's `wip/`
+/// (written while it grades).
+const NOT_SOURCES: [&str; 2] = ["target", "wip"];
+
 /// The exercise's source and manifest files with their contents.
 fn sources(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    let mut files = BTreeMap::new();
-    let mut folders = vec![dir.to_path_buf()];
-    while let Some(folder) = folders.pop() {
-        let Ok(entries) = std::fs::read_dir(&folder) else {
-            continue;
-        };
-        for path in entries.flatten().map(|e| e.path()) {
-            if path.is_dir() {
-                if !ignored_folder(&path, dir) {
-                    folders.push(path);
-                }
-            } else if is_source(&path)
-                && let Ok(bytes) = std::fs::read(&path)
-            {
-                files.insert(path, bytes);
-            }
-        }
-    }
-    files
-}
-
-/// Build output, and trybuild's `wip/` (written while it grades), are not sources.
-fn ignored_folder(path: &Path, dir: &Path) -> bool {
-    path.strip_prefix(dir)
-        .is_ok_and(|rel| rel.starts_with("target") || rel.starts_with("wip"))
+    reset::files_skipping(dir, &NOT_SOURCES)
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|path| is_source(path))
+        .filter_map(|path| Some((path.clone(), std::fs::read(&path).ok()?)))
+        .collect()
 }
 
 fn is_source(path: &Path) -> bool {
@@ -131,8 +117,10 @@ fn matters(event: &notify::Event, dir: &Path) -> bool {
         event.kind,
         EventKind::Create(_) | EventKind::Modify(_) | EventKind::Remove(_)
     ) && event.paths.iter().any(|p| {
-        let inside =
-            p.starts_with(dir) && !p.ancestors().any(|a| a != dir && ignored_folder(a, dir));
+        let inside = p.strip_prefix(dir).is_ok_and(|rel| {
+            !rel.components()
+                .any(|c| NOT_SOURCES.iter().any(|n| c.as_os_str() == *n))
+        });
         inside && is_source(p)
     })
 }

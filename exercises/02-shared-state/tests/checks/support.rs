@@ -26,14 +26,14 @@ pub fn on_threads<R: Send>(threads: usize, work: impl Fn(usize) -> R + Sync) -> 
     })
 }
 
-/// xorshift64*: a few lines of fast, good-enough pseudo-random numbers, seeded per thread
-/// so that each run of a test does the same work.
+/// xorshift64*: a few lines of fast, good-enough pseudo-random numbers, each thread's
+/// stream started from a number of its own, so that each run of a test does the same work.
 pub struct Random(u64);
 
 impl Random {
-    pub fn new(seed: u64) -> Random {
-        // Any seed but 0 works; mixing makes nearby seeds give unrelated sequences.
-        Random(seed.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
+    pub fn new(start: u64) -> Random {
+        // Any start but 0 works; mixing makes nearby starts give unrelated sequences.
+        Random(start.wrapping_mul(0x9e37_79b9_7f4a_7c15) | 1)
     }
 
     /// A number in `0..bound`.

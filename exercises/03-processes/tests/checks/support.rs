@@ -295,6 +295,17 @@ pub fn assert_no_cpu_burnt(used: &CpuUse, message: &str) {
     }
 }
 
+/// A path in the temporary folder that no other check (of this process or another)
+/// uses, ending in `.ext`.
+fn temp_path(ext: &str) -> PathBuf {
+    static NEXT: AtomicUsize = AtomicUsize::new(0);
+    std::env::temp_dir().join(format!(
+        "course-03-processes-{}-{}.{ext}",
+        std::process::id(),
+        NEXT.fetch_add(1, Ordering::Relaxed)
+    ))
+}
+
 /// A FIFO that holds the pool jobs `HOLD`: a worker that gets one opens the FIFO for
 /// reading, which blocks until the check opens it for writing ([`Gate::open`]). Removed
 /// when dropped.
@@ -304,12 +315,7 @@ pub struct Gate {
 
 impl Gate {
     pub fn new() -> Gate {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "course-03-processes-{}-{}.gate",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
+        let path = temp_path("gate");
         let _ = std::fs::remove_file(&path);
         mkfifo(&path, Mode::S_IRUSR | Mode::S_IWUSR)
             .expect("a FIFO can be made in the temporary directory");
@@ -408,12 +414,7 @@ pub struct Log {
 
 impl Log {
     pub fn new() -> Log {
-        static NEXT: AtomicUsize = AtomicUsize::new(0);
-        let path = std::env::temp_dir().join(format!(
-            "course-03-processes-{}-{}.log",
-            std::process::id(),
-            NEXT.fetch_add(1, Ordering::Relaxed)
-        ));
+        let path = temp_path("log");
         std::fs::write(&path, "").expect("the temporary directory is writable");
         Log { path }
     }
