@@ -6,6 +6,7 @@
 //! cancel is load that comes and goes between the two sides, so each round is metered
 //! (`load.rs`), and a round during which other programs were busy is measured again.
 
+use std::cmp::Ordering;
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -132,11 +133,14 @@ impl Round {
 
 /// Measures the two benchmarks of `spec`, one run of the bench binary per round (each with
 /// its own deadline), until [`ROUNDS`] rounds were quiet or [`MAX_ROUNDS`] were measured,
-/// and keeps the judged round with the median speedup.
+/// and keeps the judged round with the median speedup. Two quiet rounds on the same side
+/// of `spec`'s bounds on a machine with `cores` cores are enough: a third could not move
+/// the median of three across a bound, so it is not measured.
 pub fn run(
     exe: &Path,
     krate: &Crate,
     spec: &BenchSpec,
+    cores: usize,
     scratch: &Path,
     deadline: Duration,
 ) -> Result<(Outcome, Option<Measured>)> {
@@ -151,7 +155,8 @@ pub fn run(
     };
     let mut rounds: Vec<Round> = Vec::new();
     let mut last = None;
-    while rounds.len() < MAX_ROUNDS && rounds.iter().filter(|r| r.quiet()).count() < ROUNDS {
+    let side = |speedup: f64| spec.side(speedup, cores);
+    while rounds.len() < MAX_ROUNDS && !decided(&rounds, side) {
         let meter = load::Meter::start();
         let (outcome, medians) =
             run_filtered(exe, krate, Some(&filter), settings, scratch, deadline)?;
@@ -166,18 +171,37 @@ pub fn run(
         }
         last = Some(outcome);
     }
-    Ok((last.expect("at least one round ran"), Some(judge(rounds))))
+    Ok((
+        last.expect("at least one round ran"),
+        Some(judge(rounds, side)),
+    ))
 }
 
-/// The verdict's rounds: the quiet ones if there are [`ROUNDS`] of them, else the
-/// [`ROUNDS`] quietest; and of those, the one with the median speedup.
-fn judge(mut rounds: Vec<Round>) -> Measured {
+/// Do the quiet rounds so far settle the verdict: [`ROUNDS`] of them, or two that fall on
+/// the same `side` of the bounds (the median of three is then on that side too)?
+fn decided(rounds: &[Round], side: impl Fn(f64) -> Ordering) -> bool {
+    let quiet: Vec<Ordering> = rounds
+        .iter()
+        .filter(|r| r.quiet())
+        .map(|r| side(r.speedup()))
+        .collect();
+    quiet.len() >= ROUNDS || matches!(quiet[..], [a, b] if a == b)
+}
+
+/// The verdict's rounds: the quiet ones if they settle it (see [`decided`]), else the
+/// [`ROUNDS`] quietest; and of those, the one with the median speedup (of two that agree,
+/// the slower: the verdict is the same, and the figure the more modest).
+fn judge(mut rounds: Vec<Round>, side: impl Fn(f64) -> Ordering) -> Measured {
     let measured_rounds = rounds.len();
     let quiet_rounds = rounds.iter().filter(|r| r.quiet()).count();
-    rounds.sort_by(|a, b| a.others.total_cmp(&b.others));
+    if decided(&rounds, side) {
+        rounds.retain(Round::quiet);
+    } else {
+        rounds.sort_by(|a, b| a.others.total_cmp(&b.others));
+    }
     rounds.truncate(ROUNDS);
     rounds.sort_by(|a, b| a.speedup().total_cmp(&b.speedup()));
-    let median = rounds[rounds.len() / 2];
+    let median = rounds[(rounds.len() - 1) / 2];
     Measured {
         candidate_ns: median.candidate_ns,
         baseline_ns: median.baseline_ns,
@@ -212,6 +236,11 @@ pub fn run_filtered(
     cmd.env("CRITERION_HOME", &home).args([
         "--bench",
         "--noplot",
+        // Criterion bootstraps confidence intervals from 100 000 resamples by default,
+        // which takes longer than measuring a fast benchmark; only the median is read
+        // here, and criterion computes it from the samples themselves.
+        "--nresamples",
+        "1000",
         "--sample-size",
         "20",
         "--warm-up-time",
@@ -303,9 +332,56 @@ mod tests {
         }
     }
 
+    /// The side of a bound of 2x a speedup falls on.
+    fn at_least_2(speedup: f64) -> Ordering {
+        if speedup < 2.0 {
+            Ordering::Less
+        } else {
+            Ordering::Equal
+        }
+    }
+
+    #[test]
+    fn two_quiet_rounds_on_one_side_settle_it_and_two_apart_do_not() {
+        let measure = |speedups: &[(f64, f64)]| {
+            let mut rounds = Vec::new();
+            for &(speedup, others) in speedups {
+                if decided(&rounds, at_least_2) {
+                    break;
+                }
+                rounds.push(round(speedup, others));
+            }
+            rounds.len()
+        };
+        // Two passes, two fails: no third round.
+        assert_eq!(measure(&[(3.0, 0.0), (4.0, 0.0), (9.0, 0.0)]), 2);
+        assert_eq!(measure(&[(1.0, 0.0), (1.5, 0.0), (9.0, 0.0)]), 2);
+        // A pass and a fail: the third round decides.
+        assert_eq!(
+            measure(&[(3.0, 0.0), (1.0, 0.0), (9.0, 0.0), (9.0, 0.0)]),
+            3
+        );
+        // A busy round does not count towards the two.
+        assert_eq!(
+            measure(&[(3.0, 0.0), (1.0, 0.9), (4.0, 0.0), (9.0, 0.0)]),
+            3
+        );
+        let judged = judge(
+            vec![round(3.0, 0.0), round(1.0, 0.9), round(4.0, 0.0)],
+            at_least_2,
+        );
+        // Of two that agree, the slower is the figure; the busy round was set aside.
+        assert_eq!(judged.round_speedups, [3.0, 4.0]);
+        assert_eq!(judged.speedup(), 3.0);
+        assert_eq!((judged.measured_rounds, judged.quiet_rounds), (3, 2));
+    }
+
     #[test]
     fn quiet_rounds_are_judged_by_their_median() {
-        let judged = judge(vec![round(4.0, 0.0), round(5.0, 0.1), round(3.0, 0.0)]);
+        let judged = judge(
+            vec![round(4.0, 0.0), round(5.0, 0.1), round(3.0, 0.0)],
+            at_least_2,
+        );
         assert_eq!(judged.speedup(), 4.0);
         assert_eq!(judged.round_speedups, [3.0, 4.0, 5.0]);
         assert_eq!((judged.measured_rounds, judged.quiet_rounds), (3, 3));
@@ -315,13 +391,16 @@ mod tests {
     fn busy_rounds_are_set_aside_when_enough_rounds_are_quiet() {
         // Two rounds disturbed by another program (a core taken: the parallel side lost
         // its advantage), then three quiet ones.
-        let judged = judge(vec![
-            round(0.9, 1.0),
-            round(4.0, 0.0),
-            round(0.5, 0.8),
-            round(4.5, 0.2),
-            round(5.0, 0.0),
-        ]);
+        let judged = judge(
+            vec![
+                round(0.9, 1.0),
+                round(4.0, 0.0),
+                round(0.5, 0.8),
+                round(4.5, 0.2),
+                round(5.0, 0.0),
+            ],
+            at_least_2,
+        );
         assert_eq!(judged.round_speedups, [4.0, 4.5, 5.0]);
         assert_eq!(judged.speedup(), 4.5);
         assert_eq!((judged.measured_rounds, judged.quiet_rounds), (5, 3));
@@ -332,7 +411,7 @@ mod tests {
         let rounds: Vec<Round> = (0..MAX_ROUNDS)
             .map(|i| round(1.0 + i as f64, 2.0 - i as f64 / 10.0))
             .collect();
-        let judged = judge(rounds);
+        let judged = judge(rounds, at_least_2);
         // The last three rounds were the least busy.
         assert_eq!(judged.round_speedups, [7.0, 8.0, 9.0]);
         assert_eq!(judged.speedup(), 8.0);

@@ -113,13 +113,7 @@ mod tests {
         Measured {
             lesson: "01-demo".into(),
             date: "2026-11-24".into(),
-            machine: Machine {
-                os: "Linux 6.1".into(),
-                arch: "x86_64".into(),
-                cores: 2,
-                cpu: "Xeon <fast> & co".into(),
-                rustc: "1.95.0".into(),
-            },
+            machine: Machine::example("Xeon <fast> & co"),
             warm_up: 1.0,
             measure: 3.0,
             medians_ns: [

@@ -147,6 +147,7 @@ impl<'a> Runner<'a> {
             &exe.path,
             krate,
             spec,
+            self.cores,
             &self.scratch,
             bench::deadline(spec, timeout),
         )?;
@@ -252,16 +253,23 @@ fn judge_bench(
         .iter()
         .map(|r| format!("{r:.2}x"))
         .collect();
+    let of_rounds = if rounds.len() == 2 {
+        format!("the slower of 2 rounds that agree: {}", rounds.join(", "))
+    } else {
+        format!(
+            "the median of {} rounds: {}",
+            rounds.len(),
+            rounds.join(", ")
+        )
+    };
     let mut verdict = format!(
         "{} is {speedup:.2}x as fast as {} ({needs} on {} cores); medians {} vs {} \
-         (the median of {} rounds: {})",
+         ({of_rounds})",
         spec.candidate,
         spec.baseline,
         cores,
         bench::human_ns(measured.candidate_ns),
         bench::human_ns(measured.baseline_ns),
-        rounds.len(),
-        rounds.join(", "),
     );
     let set_aside = measured.measured_rounds - rounds.len();
     let busy = measured.quiet_rounds < rounds.len();

@@ -3,6 +3,7 @@
 //!
 //! The format is documented in `book/src/reference/manifest.md`.
 
+use std::cmp::Ordering;
 use std::collections::BTreeSet;
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -147,7 +148,19 @@ impl BenchSpec {
     /// Does a measured `speedup` meet this check on a machine with `cores` cores? The one
     /// rule for graded benchmarks, lesson claims and the book's measured tables.
     pub fn holds(&self, speedup: f64, cores: usize) -> bool {
-        speedup >= self.rule.threshold(cores) && self.max_speedup.is_none_or(|max| speedup <= max)
+        self.side(speedup, cores) == Ordering::Equal
+    }
+
+    /// Where a measured `speedup` falls: below the threshold (`Less`), within the bounds
+    /// (`Equal`), or above the upper bound of a claim of no speedup (`Greater`).
+    pub fn side(&self, speedup: f64, cores: usize) -> Ordering {
+        if speedup < self.rule.threshold(cores) {
+            Ordering::Less
+        } else if self.max_speedup.is_some_and(|max| speedup > max) {
+            Ordering::Greater
+        } else {
+            Ordering::Equal
+        }
     }
 }
 

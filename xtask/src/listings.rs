@@ -44,11 +44,15 @@ pub fn check(root: &Path, book_src: &Path) -> Result<()> {
     }
 }
 
-fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
+/// Every `.md` file under `dir`, in its subfolders too, sorted; none if `dir` is missing.
+pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        for entry in std::fs::read_dir(&dir)? {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries {
             let path = entry?.path();
             if path.is_dir() {
                 dirs.push(path);
@@ -190,10 +194,12 @@ mod tests {
     use super::*;
 
     /// A course root with a lesson file and a book page folder, in a folder of its own.
-    fn course(name: &str) -> PathBuf {
-        let root =
-            std::env::temp_dir().join(format!("course-listings-{name}-{}", std::process::id()));
-        let _ = std::fs::remove_dir_all(&root);
+    fn course(name: &str) -> tempfile::TempDir {
+        let dir = tempfile::Builder::new()
+            .prefix(&format!("course-listings-{name}-"))
+            .tempdir()
+            .unwrap();
+        let root = dir.path();
         std::fs::create_dir_all(root.join("lessons/01-x/src")).unwrap();
         std::fs::create_dir_all(root.join("book/src/01-x")).unwrap();
         std::fs::write(
@@ -202,7 +208,7 @@ mod tests {
         )
         .unwrap();
         std::fs::write(root.join("book/src/01-x/notes.rs"), "fn main() {}\n").unwrap();
-        root
+        dir
     }
 
     fn problems(root: &Path, page: &str) -> Vec<(usize, String)> {
@@ -213,18 +219,20 @@ mod tests {
 
     #[test]
     fn included_listings_pass() {
-        let root = course("included");
+        let dir = course("included");
+        let root = dir.path();
         let page = "# X\n\n```rust\n{{#include ../../../lessons/01-x/src/lib.rs:add}}\n```\n\n\
                     ```rust,compile_fail\n{{#include ../../../lessons/01-x/src/lib.rs}}\n```\n\n\
                     ```sh\ncargo test\n```\n\n```rust,illustration\nlet sketch = ...;\n```\n";
-        assert_eq!(problems(&root, page), vec![]);
+        assert_eq!(problems(root, page), vec![]);
     }
 
     #[test]
     fn rust_typed_into_the_book_is_refused_with_its_line() {
-        let root = course("typed");
+        let dir = course("typed");
+        let root = dir.path();
         let page = "# X\n\nText.\n\n```rust\nfn main() {}\n```\n";
-        let found = problems(&root, page);
+        let found = problems(root, page);
         assert_eq!(found.len(), 1, "{found:?}");
         assert_eq!(found[0].0, 5);
         assert!(
@@ -234,14 +242,15 @@ mod tests {
         );
         // Half included, half typed is typed.
         let page = "```rust\n{{#include ../../../lessons/01-x/src/lib.rs:add}}\nadd(1, 2);\n```\n";
-        assert_eq!(problems(&root, page).len(), 1);
+        assert_eq!(problems(root, page).len(), 1);
     }
 
     #[test]
     fn blocks_that_could_hide_rust_are_refused() {
-        let root = course("hide");
+        let dir = course("hide");
+        let root = dir.path();
         let found = problems(
-            &root,
+            root,
             "```\nfn main() {}\n```\n\nText.\n\n    fn main() {}\n",
         );
         assert_eq!(found.len(), 2, "{found:?}");
@@ -251,11 +260,12 @@ mod tests {
 
     #[test]
     fn includes_must_find_their_file_anchor_and_crate() {
-        let root = course("includes");
+        let dir = course("includes");
+        let root = dir.path();
         let page = "```rust\n{{#include ../../../lessons/01-x/src/lib.rs:sub}}\n```\n\n\
                     ```rust\n{{#include ../../../lessons/01-x/src/gone.rs}}\n```\n\n\
                     ```rust\n{{#include notes.rs}}\n```\n\n{{#include missing.md}}\n";
-        let found = problems(&root, page);
+        let found = problems(root, page);
         let text: Vec<&str> = found.iter().map(|(_, p)| p.as_str()).collect();
         assert!(
             text.iter().any(|p| p.contains("no `ANCHOR: sub`")),

@@ -12,6 +12,7 @@ mod chart;
 mod checks;
 mod claims;
 mod course;
+mod figures;
 mod grade;
 mod handouts;
 mod hint;
@@ -24,6 +25,7 @@ mod measured;
 mod pages;
 mod process;
 mod progress;
+mod python;
 mod report;
 mod reset;
 mod scratch;
@@ -140,8 +142,22 @@ enum Command {
         dest_dir: Option<PathBuf>,
     },
     /// Write the book's generated pages: task pages from the manifests, measured tables and
-    /// charts from `measured.json`, pages from `book/templates`.
+    /// charts from `measured.json`, pages from `book/templates`; then check that no
+    /// hand-written page types a measured figure.
     BookPages,
+    /// Run the Python note's two programs (CPU-bound and I/O-bound work, one after
+    /// another, on threads and on processes) with your `python3`, and the same work in
+    /// Rust; record the figures in `book/src/01-threads/python.json`. Free-threaded
+    /// builds on PATH (`python3.14t`, `python3.13t`) are measured too. Skipped, with
+    /// nothing recorded, when there is no `python3`.
+    PythonCompare {
+        /// The interpreter to compare with, by name or path (default: `python3`).
+        #[arg(long, value_name = "PYTHON")]
+        python: Option<String>,
+        /// Tiny sizes, to try the command out: prints the figures, records nothing.
+        #[arg(long)]
+        quick: bool,
+    },
     /// Run lessons' benchmarks, record them in `book/src/LESSON/measured.json` and regenerate
     /// the pages that show them.
     BenchReport {
@@ -316,6 +332,11 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         }
         Command::BookPages => {
             pages::write(&course)?;
+            figures::check(&course)?;
+            Ok(ExitCode::SUCCESS)
+        }
+        Command::PythonCompare { python, quick } => {
+            python::compare(&course, python.as_deref(), quick)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchReport { lessons } => {

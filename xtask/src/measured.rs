@@ -39,6 +39,20 @@ pub struct Machine {
     pub rustc: String,
 }
 
+#[cfg(test)]
+impl Machine {
+    /// The machine the tests' records say they were measured on.
+    pub fn example(cpu: &str) -> Machine {
+        Machine {
+            os: "Linux 6.1.0".to_owned(),
+            arch: "x86_64".to_owned(),
+            cores: 2,
+            cpu: cpu.to_owned(),
+            rustc: "1.95.0".to_owned(),
+        }
+    }
+}
+
 impl Machine {
     /// The machine this process runs on.
     pub fn this_one() -> Machine {
@@ -103,22 +117,35 @@ pub fn dir(course: &Course, lesson: &str) -> PathBuf {
 }
 
 pub fn load(course: &Course, lesson: &str) -> Result<Option<Measured>> {
-    let path = dir(course, lesson).join("measured.json");
-    match std::fs::read_to_string(&path) {
+    load_record(
+        &dir(course, lesson).join("measured.json"),
+        "a measurement record",
+    )
+}
+
+pub fn save(course: &Course, measured: &Measured) -> Result<PathBuf> {
+    let path = dir(course, &measured.lesson).join("measured.json");
+    save_record(&path, measured)?;
+    Ok(path)
+}
+
+/// A JSON record kept in the book's sources (`what` names it in errors), or `None` if it
+/// was never made.
+pub fn load_record<T: serde::de::DeserializeOwned>(path: &Path, what: &str) -> Result<Option<T>> {
+    match std::fs::read_to_string(path) {
         Ok(text) => serde_json::from_str(&text)
             .map(Some)
-            .with_context(|| format!("{} is not a measurement record", path.display())),
+            .with_context(|| format!("{} is not {what}", path.display())),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
         Err(e) => Err(e).with_context(|| format!("reading {}", path.display())),
     }
 }
 
-pub fn save(course: &Course, measured: &Measured) -> Result<PathBuf> {
-    let path = dir(course, &measured.lesson).join("measured.json");
+/// Writes a JSON record, pretty-printed with a final newline (so diffs stay readable).
+pub fn save_record<T: serde::Serialize>(path: &Path, record: &T) -> Result<()> {
     std::fs::create_dir_all(path.parent().expect("has a parent"))?;
-    let json = serde_json::to_string_pretty(measured)? + "\n";
-    std::fs::write(&path, json).with_context(|| format!("writing {}", path.display()))?;
-    Ok(path)
+    let json = serde_json::to_string_pretty(record)? + "\n";
+    std::fs::write(path, json).with_context(|| format!("writing {}", path.display()))
 }
 
 /// The page `measured.md`: the chart, the table of medians, and the lesson's claims judged
@@ -227,13 +254,7 @@ mod tests {
         Measured {
             lesson: "01-mini".to_owned(),
             date: "2026-11-24".to_owned(),
-            machine: Machine {
-                os: "Linux 6.1.0".to_owned(),
-                arch: "x86_64".to_owned(),
-                cores: 2,
-                cpu: "CPU".to_owned(),
-                rustc: "1.95.0".to_owned(),
-            },
+            machine: Machine::example("CPU"),
             warm_up: 1.0,
             measure: 3.0,
             medians_ns: medians

@@ -4,8 +4,9 @@
 //!   its checks and its hints (folded, so they are not read by accident);
 //! - `book/src/LESSON/measured.md` and `measured.svg`, from the lesson's `measured.json`
 //!   (written by `cargo xtask bench-report`): the table, the chart and the claims;
-//! - `book/src/X.md` for each template `book/templates/X.md`: pages that quote measured
-//!   numbers from several lessons (the closing comparison), see `template`.
+//! - `book/src/X.md` for each template `book/templates/X.md`: pages whose prose quotes
+//!   measured numbers (the closing comparison, a lesson's discussion of its benchmarks),
+//!   see `template`. No other hand-written page may type such a number (see `figures`).
 //!
 //! `cargo xtask book-pages` writes them; `cargo xtask test` fails when a committed page no
 //! longer matches its source.
@@ -66,30 +67,32 @@ fn all(course: &Course) -> Result<Vec<Page>> {
     Ok(pages)
 }
 
-/// The pages made from `book/templates/*.md`.
+/// The pages made from the templates in `book/templates/`: `book/templates/X.md` makes
+/// `book/src/X.md`, in a lesson's folder too (`02-shared-state/channels.md`).
 fn templates(course: &Course, records: &BTreeMap<String, Measured>) -> Result<Vec<Page>> {
     let dir = course.root.join("book/templates");
-    let Ok(entries) = std::fs::read_dir(&dir) else {
-        return Ok(Vec::new());
-    };
+    let python = crate::python::load(course)?;
     let mut pages = Vec::new();
-    for entry in entries {
-        let path = entry?.path();
-        if path.extension().is_none_or(|e| e != "md") {
-            continue;
-        }
-        let name = path.file_name().expect("a file").to_string_lossy();
+    for path in crate::listings::markdown_files(&dir)? {
+        let name = path
+            .strip_prefix(&dir)
+            .expect("found under book/templates")
+            .to_path_buf();
         let source = std::fs::read_to_string(&path)
             .with_context(|| format!("reading {}", path.display()))?;
-        let text = template::render(&source, records)
-            .with_context(|| format!("in book/templates/{name}"))?;
+        let text = template::render(&source, records, python.as_ref())
+            .with_context(|| format!("in book/templates/{}", name.display()))?;
         pages.push(Page {
-            path: course.root.join("book/src").join(&*name),
+            path: course.root.join("book/src").join(&name),
             text,
         });
     }
-    pages.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(pages)
+}
+
+/// The paths of every generated page of the book.
+pub fn generated(course: &Course) -> Result<Vec<PathBuf>> {
+    Ok(all(course)?.into_iter().map(|p| p.path).collect())
 }
 
 /// Writes every generated page that differs from what is on disk.

@@ -1,12 +1,13 @@
 //! `cargo xtask test`: the project's tests, as CI runs them (`.ci/run`).
 //!
 //! It checks, in order, and goes on after a failure so that one run shows everything:
-//! formatting, clippy, the book's generated pages are current, the book builds (every
-//! listing included from a crate) and so do the handouts, the tests of xtask, lessons and
-//! solutions (the workspace's default members: never the unsolved exercises; among them the
-//! reader tests of the built book in headless Chromium), every lesson example runs, every lesson speed claim holds, and the course's invariants:
-//! every exercise has a solution whose tests are the exercise's own files, every solution
-//! passes every task, and every untouched starter fails every task.
+//! formatting, clippy, the book's generated pages are current, its hand-written pages type
+//! no measured figure, the book builds (every listing included from a crate) and so do the
+//! handouts, the tests of xtask, lessons and solutions (the workspace's default members:
+//! never the unsolved exercises; among them the reader tests of the built book in headless
+//! Chromium), every lesson example runs, every lesson speed claim holds, and the course's
+//! invariants: every exercise has a solution whose tests are the exercise's own files,
+//! every solution passes every task, and every untouched starter fails every task.
 
 use std::process::{Command, ExitCode};
 use std::time::{Duration, Instant};
@@ -18,6 +19,7 @@ use crate::book;
 use crate::build::{self, Profile};
 use crate::claims;
 use crate::course::{Course, Crate, Lesson};
+use crate::figures;
 use crate::grade::{self, Options};
 use crate::handouts;
 use crate::libtest;
@@ -69,6 +71,10 @@ pub fn run(course: &Course, all_submissions: bool) -> Result<ExitCode> {
             Box::new(|| pages::check_fresh(course)),
         ),
         (
+            "the book's hand-written pages type no measured figure",
+            Box::new(|| figures::check(course)),
+        ),
+        (
             "the book builds, every Rust listing included from a crate",
             Box::new(|| book::build(course, &book::default_dest(course)).map(drop)),
         ),
@@ -109,7 +115,9 @@ pub fn run(course: &Course, all_submissions: bool) -> Result<ExitCode> {
             Box::new(|| submissions_hold(course, all_submissions)),
         ),
     ];
-    let (mut passed, mut failed) = (0, 0);
+    let mut passed = 0;
+    // Repeated after the summary: CI logs are often read from their tail.
+    let mut failures = Vec::new();
     for (name, step) in &steps {
         eprintln!("\n==> {name}");
         let start = Instant::now();
@@ -119,16 +127,20 @@ pub fn run(course: &Course, all_submissions: bool) -> Result<ExitCode> {
                 eprintln!("==> ok: {name} ({:.0} s)", start.elapsed().as_secs_f64());
             }
             Err(e) => {
-                failed += 1;
-                eprintln!(
-                    "==> FAILED: {name} ({:.0} s)\n{e:#}",
+                let failure = format!(
+                    "FAILED: {name} ({:.0} s)\n{e:#}",
                     start.elapsed().as_secs_f64()
                 );
+                eprintln!("==> {failure}");
+                failures.push(failure);
             }
         }
     }
-    println!("\nproject: {passed} passed, {failed} failed");
-    Ok(if failed == 0 {
+    println!("\nproject: {passed} passed, {} failed", failures.len());
+    for failure in &failures {
+        println!("\n{failure}");
+    }
+    Ok(if failures.is_empty() {
         ExitCode::SUCCESS
     } else {
         ExitCode::FAILURE

@@ -6,6 +6,10 @@
 //! | `{{time LESSON BENCH}}` | the median time of a benchmark, `43.15 µs` |
 //! | `{{speedup LESSON CANDIDATE BASELINE}}` | `median(baseline) / median(candidate)`, `2.01×` |
 //! | `{{stamp LESSON}}` | when and where the lesson was measured |
+//! | `{{python table}}` | the CPython comparison's table (`cargo xtask python-compare`) |
+//! | `{{python speedup RUN CANDIDATE BASELINE}}` | a speed-up within one of its runs: RUN is `cpython`, `free-threaded` or `rust` |
+//! | `{{python time RUN ID}}` | a median time of one of its runs |
+//! | `{{python stamp}}` | when and where, and with which interpreters, it was measured |
 //!
 //! A placeholder naming a lesson or a benchmark that has no measurement is an error, so a
 //! renamed benchmark cannot leave a stale number behind.
@@ -16,8 +20,14 @@ use anyhow::{Context, Result, bail};
 
 use crate::bench;
 use crate::measured::Measured;
+use crate::python::Comparison;
 
-pub fn render(source: &str, records: &BTreeMap<String, Measured>) -> Result<String> {
+/// Renders a template with the lessons' `records` and the CPython comparison, if made.
+pub fn render(
+    source: &str,
+    records: &BTreeMap<String, Measured>,
+    python: Option<&Comparison>,
+) -> Result<String> {
     let mut out = String::from(
         "<!-- Generated from a template in book/templates/ by `cargo xtask book-pages`: edit the \
          template, not this page. -->\n\n",
@@ -35,15 +45,27 @@ pub fn render(source: &str, records: &BTreeMap<String, Measured>) -> Result<Stri
             .map(|e| start + e)
             .with_context(|| format!("unclosed placeholder at `{}`", &rest[start..]))?;
         out.push_str(&rest[..start]);
-        out.push_str(&value(&rest[start + 2..end], records)?);
+        out.push_str(&value(&rest[start + 2..end], records, python)?);
         rest = &rest[end + 2..];
     }
     out.push_str(rest);
     Ok(out)
 }
 
-fn value(placeholder: &str, records: &BTreeMap<String, Measured>) -> Result<String> {
+fn value(
+    placeholder: &str,
+    records: &BTreeMap<String, Measured>,
+    python: Option<&Comparison>,
+) -> Result<String> {
     let words: Vec<&str> = placeholder.split_whitespace().collect();
+    let python = || {
+        python.with_context(|| {
+            format!(
+                "`{{{{{placeholder}}}}}`: the CPython comparison has not been made: run \
+                 `cargo xtask python-compare`"
+            )
+        })
+    };
     let record = |lesson: &str| {
         records.get(lesson).with_context(|| {
             format!("`{{{{{placeholder}}}}}`: lesson {lesson} has no measured.json")
@@ -67,9 +89,28 @@ fn value(placeholder: &str, records: &BTreeMap<String, Measured>) -> Result<Stri
             ))
         }
         ["stamp", lesson] => Ok(record(lesson)?.stamp()),
+        ["python", "table"] => Ok(python()?.table()),
+        ["python", "stamp"] => Ok(python()?.stamp()),
+        ["python", "time", run, id] => {
+            python()?
+                .time(run, id)
+                .map(bench::human_ns)
+                .with_context(|| {
+                    format!(
+                        "`{{{{{placeholder}}}}}`: the CPython comparison has no such run or figure"
+                    )
+                })
+        }
+        ["python", "speedup", run, candidate, baseline] => python()?
+            .speedup(run, candidate, baseline)
+            .map(|s| format!("{s:.2}×"))
+            .with_context(|| {
+                format!("`{{{{{placeholder}}}}}`: the CPython comparison has no such run or figure")
+            }),
         _ => bail!(
             "`{{{{{placeholder}}}}}` is not a placeholder: use `time LESSON BENCH`, \
-             `speedup LESSON CANDIDATE BASELINE` or `stamp LESSON`"
+             `speedup LESSON CANDIDATE BASELINE`, `stamp LESSON`, `python table`, \
+             `python speedup RUN CANDIDATE BASELINE`, `python time RUN ID` or `python stamp`"
         ),
     }
 }
@@ -83,13 +124,7 @@ mod tests {
         let m = Measured {
             lesson: "01-threads".into(),
             date: "2026-11-24".into(),
-            machine: Machine {
-                os: "Linux".into(),
-                arch: "x86_64".into(),
-                cores: 2,
-                cpu: "Xeon".into(),
-                rustc: "1.95.0".into(),
-            },
+            machine: Machine::example("Xeon"),
             warm_up: 1.0,
             measure: 3.0,
             medians_ns: [
@@ -108,24 +143,34 @@ mod tests {
             "rayon: {{time 01-threads cpu/rayon}}, {{speedup 01-threads cpu/rayon cpu/sequential}} \
              ({{stamp 01-threads}}) {{#include x.md}}",
             &records(),
+            None,
         )
         .unwrap();
         assert!(page.ends_with(
-            "rayon: 6.00 ms, 2.00× (on 2026-11-24, Linux x86_64, 2 cores (Xeon), rustc 1.95.0) \
+            "rayon: 6.00 ms, 2.00× (on 2026-11-24, Linux 6.1.0 x86_64, 2 cores (Xeon), rustc 1.95.0) \
              {{#include x.md}}"
         ));
     }
 
     #[test]
     fn a_number_that_was_not_measured_is_an_error() {
-        let err = render("{{time 01-threads cpu/gone}}", &records()).unwrap_err();
+        let err = render("{{time 01-threads cpu/gone}}", &records(), None).unwrap_err();
         assert!(
             format!("{err:#}").contains("no benchmark `cpu/gone`"),
             "{err:#}"
         );
-        let err = render("{{time 03-processes spawn/x}}", &records()).unwrap_err();
+        let err = render("{{time 03-processes spawn/x}}", &records(), None).unwrap_err();
         assert!(format!("{err:#}").contains("03-processes has no measured.json"));
-        assert!(render("{{median 01-threads}}", &records()).is_err());
-        assert!(render("{{time 01-threads cpu/rayon", &records()).is_err());
+        assert!(render("{{median 01-threads}}", &records(), None).is_err());
+        assert!(render("{{time 01-threads cpu/rayon", &records(), None).is_err());
+    }
+
+    #[test]
+    fn python_placeholders_need_the_comparison() {
+        let err = render("{{python table}}", &records(), None).unwrap_err();
+        assert!(
+            format!("{err:#}").contains("cargo xtask python-compare"),
+            "{err:#}"
+        );
     }
 }

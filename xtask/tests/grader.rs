@@ -13,6 +13,7 @@ use std::time::{Duration, Instant};
 
 use serde_json::Value;
 use support::copy_dir;
+use tempfile::TempDir;
 
 fn fixture() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixture")
@@ -111,17 +112,19 @@ fn read_pid(dir: &Path, name: &str) -> i32 {
     text.trim().parse().unwrap()
 }
 
-fn temp_dir(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("course-grader-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).unwrap();
-    dir
+/// A fresh directory of the system's temporary directory, removed when dropped.
+fn temp_dir(name: &str) -> TempDir {
+    tempfile::Builder::new()
+        .prefix(&format!("course-grader-{name}-"))
+        .tempdir()
+        .unwrap()
 }
 
 #[test]
 fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
     let _serial = serial();
-    let pids = temp_dir("pids");
+    let pids_dir = temp_dir("pids");
+    let pids = pids_dir.path();
     let start = Instant::now();
     let output = xtask(
         &fixture(),
@@ -148,7 +151,7 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
             "02-broken",
         ],
     )
-    .env("FIXTURE_PID_DIR", &pids)
+    .env("FIXTURE_PID_DIR", pids)
     .output()
     .unwrap();
     let elapsed = start.elapsed();
@@ -233,7 +236,7 @@ fn every_kind_of_failure_is_reported_and_nothing_is_left_running() {
         "session.pid",
         "group.pid",
     ] {
-        let pid = read_pid(&pids, name);
+        let pid = read_pid(pids, name);
         assert!(is_dead(pid), "{name} ({pid}) is still running");
     }
     // Two 5 s deadlines, the rest quick once built (a cold build is allowed for).
@@ -421,14 +424,14 @@ fn scrub(text: &str) -> String {
 /// commands that write (progress, reset, watch). It has no dependencies and builds in its
 /// own target directory: cargo hashes path packages by their path inside the workspace,
 /// so sharing the fixture's would mix the two copies' builds.
-fn scratch_course(name: &str) -> PathBuf {
+fn scratch_course(name: &str) -> TempDir {
     let dir = temp_dir(name);
     let src = fixture();
     for rel in ["exercises/02-broken", "solutions/02-broken"] {
-        copy_dir(&src.join(rel), &dir.join(rel));
+        copy_dir(&src.join(rel), &dir.path().join(rel));
     }
     std::fs::write(
-        dir.join("Cargo.toml"),
+        dir.path().join("Cargo.toml"),
         "[workspace]\nresolver = \"3\"\nmembers = [\"exercises/*\", \"solutions/*\"]\n\n[workspace.package]\nedition = \"2024\"\npublish = false\n\n[workspace.lints.rust]\nunexpected_cfgs = { level = \"warn\", check-cfg = [\"cfg(loom)\"] }\n",
     )
     .unwrap();
@@ -447,7 +450,7 @@ fn scratch_course(name: &str) -> PathBuf {
     ] {
         assert!(
             Command::new("git")
-                .current_dir(&dir)
+                .current_dir(dir.path())
                 .args(args)
                 .status()
                 .unwrap()
@@ -468,12 +471,13 @@ const FIXED: &str = "//! Fixed.\n\n/// A value.\npub fn value() -> u32 {\n    42
 #[test]
 fn progress_survives_a_corrupted_file() {
     let _serial = serial();
-    let course = scratch_course("progress");
+    let scratch = scratch_course("progress");
+    let course = scratch.path();
     let progress = course.join(".course/progress.json");
     std::fs::create_dir_all(progress.parent().unwrap()).unwrap();
     std::fs::write(&progress, "{ this is not json").unwrap();
 
-    let output = scratch_xtask(&course, &["list"]).output().unwrap();
+    let output = scratch_xtask(course, &["list"]).output().unwrap();
     assert!(output.status.success());
     let stderr = String::from_utf8_lossy(&output.stderr);
     assert!(stderr.contains("could not be read"), "{stderr}");
@@ -486,14 +490,14 @@ fn progress_survives_a_corrupted_file() {
 
     // Grading rebuilds progress from the results.
     std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
-    let output = scratch_xtask(&course, &["grade", "-q"]).output().unwrap();
+    let output = scratch_xtask(course, &["grade", "-q"]).output().unwrap();
     assert_eq!(
         output.status.code(),
         Some(0),
         "{}",
         String::from_utf8_lossy(&output.stdout)
     );
-    let list = scratch_xtask(&course, &["list"]).output().unwrap();
+    let list = scratch_xtask(course, &["list"]).output().unwrap();
     let list = String::from_utf8_lossy(&list.stdout);
     assert!(
         list.contains("✓ compiles") && list.contains("1 of 1 tasks passed"),
@@ -505,7 +509,8 @@ fn progress_survives_a_corrupted_file() {
 #[test]
 fn manifest_errors_name_the_exercise_and_the_task() {
     let _serial = serial();
-    let course = scratch_course("manifest");
+    let scratch = scratch_course("manifest");
+    let course = scratch.path();
     let manifest = course.join("exercises/02-broken/Cargo.toml");
     let good = std::fs::read_to_string(&manifest).unwrap();
     for (broken, says) in [
@@ -520,7 +525,7 @@ fn manifest_errors_name_the_exercise_and_the_task() {
     ] {
         assert_ne!(broken, good);
         std::fs::write(&manifest, &broken).unwrap();
-        let output = scratch_xtask(&course, &["list"]).output().unwrap();
+        let output = scratch_xtask(course, &["list"]).output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
         assert_eq!(output.status.code(), Some(2), "{stderr}");
         assert!(stderr.contains(says), "{stderr}");
@@ -530,13 +535,14 @@ fn manifest_errors_name_the_exercise_and_the_task() {
 #[test]
 fn reset_restores_the_starter_and_keeps_a_backup() {
     let _serial = serial();
-    let course = scratch_course("reset");
+    let scratch = scratch_course("reset");
+    let course = scratch.path();
     let lib = course.join("exercises/02-broken/src/lib.rs");
     let starter = std::fs::read_to_string(&lib).unwrap();
     std::fs::write(&lib, FIXED).unwrap();
     std::fs::write(course.join("exercises/02-broken/src/extra.rs"), "// mine\n").unwrap();
 
-    succeed(scratch_xtask(&course, &["reset", "02-broken"]));
+    succeed(scratch_xtask(course, &["reset", "02-broken"]));
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
     assert!(!course.join("exercises/02-broken/src/extra.rs").exists());
     let backups: Vec<PathBuf> = std::fs::read_dir(course.join(".course/backups"))
@@ -554,7 +560,7 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
     );
 
     // Nothing to do the second time, and no second backup.
-    let again = scratch_xtask(&course, &["reset", "02-broken"])
+    let again = scratch_xtask(course, &["reset", "02-broken"])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&again.stdout).contains("nothing to reset"));
@@ -566,14 +572,14 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
     );
 
     // Undo puts the learner's version back, its files and only its files...
-    succeed(scratch_xtask(&course, &["reset", "--undo", "02-broken"]));
+    succeed(scratch_xtask(course, &["reset", "--undo", "02-broken"]));
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), FIXED);
     assert_eq!(
         std::fs::read_to_string(course.join("exercises/02-broken/src/extra.rs")).unwrap(),
         "// mine\n"
     );
     // ...after backing up what it replaced, so a second undo gives the starter back.
-    succeed(scratch_xtask(&course, &["reset", "--undo", "02-broken"]));
+    succeed(scratch_xtask(course, &["reset", "--undo", "02-broken"]));
     assert_eq!(std::fs::read_to_string(&lib).unwrap(), starter);
     assert!(!course.join("exercises/02-broken/src/extra.rs").exists());
     assert_eq!(
@@ -588,19 +594,20 @@ fn reset_restores_the_starter_and_keeps_a_backup() {
 #[test]
 fn hints_come_one_at_a_time() {
     let _serial = serial();
-    let course = scratch_course("hints");
-    let first = scratch_xtask(&course, &["hint", "compiles"])
+    let scratch = scratch_course("hints");
+    let course = scratch.path();
+    let first = scratch_xtask(course, &["hint", "compiles"])
         .output()
         .unwrap();
     let first = String::from_utf8_lossy(&first.stdout).into_owned();
     assert!(first.contains("Hint 1 of"), "{first}");
     assert!(!first.contains("Hint 2 of"), "{first}");
-    let all = scratch_xtask(&course, &["hint", "02-broken/compiles", "--all"])
+    let all = scratch_xtask(course, &["hint", "02-broken/compiles", "--all"])
         .output()
         .unwrap();
     assert!(String::from_utf8_lossy(&all.stdout).contains("Hint 1 of"));
     // An exercise's name gives the hint of its first task not yet passed.
-    let by_exercise = scratch_xtask(&course, &["hint", "02-broken"])
+    let by_exercise = scratch_xtask(course, &["hint", "02-broken"])
         .output()
         .unwrap();
     let by_exercise = String::from_utf8_lossy(&by_exercise.stdout).into_owned();
@@ -609,7 +616,7 @@ fn hints_come_one_at_a_time() {
         "{by_exercise}"
     );
     // A misspelt task id gets a suggestion.
-    let typo = scratch_xtask(&course, &["hint", "compile"])
+    let typo = scratch_xtask(course, &["hint", "compile"])
         .output()
         .unwrap();
     assert_eq!(typo.status.code(), Some(2));
@@ -620,8 +627,9 @@ fn hints_come_one_at_a_time() {
 #[test]
 fn watch_regrades_when_a_file_is_saved() {
     let _serial = serial();
-    let course = scratch_course("watch");
-    let mut child = scratch_xtask(&course, &["watch", "02-broken"])
+    let scratch = scratch_course("watch");
+    let course = scratch.path();
+    let mut child = scratch_xtask(course, &["watch", "02-broken"])
         .stdout(Stdio::piped())
         .stderr(Stdio::null())
         .spawn()
@@ -698,7 +706,8 @@ fn a_signal_during_a_check_stops_everything_and_records_nothing() {
     let _serial = serial();
     let progress = fixture().join(".course/progress.json");
     for (signal, code) in [("INT", 130), ("TERM", 143), ("HUP", 129)] {
-        let pids = temp_dir(&format!("signal-{signal}"));
+        let pids_dir = temp_dir(&format!("signal-{signal}"));
+        let pids = pids_dir.path();
         let before = std::fs::read(&progress).ok();
         let grader = xtask(
             &fixture(),
@@ -710,12 +719,12 @@ fn a_signal_during_a_check_stops_everything_and_records_nothing() {
                 "01-demo/hung-child",
             ],
         )
-        .env("FIXTURE_PID_DIR", &pids)
+        .env("FIXTURE_PID_DIR", pids)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-        wait_for_files(&pids, &["child.pid", "grandchild.pid"]);
+        wait_for_files(pids, &["child.pid", "grandchild.pid"]);
         send(signal, grader.id());
         let output = grader.wait_with_output().unwrap();
         let stderr = String::from_utf8_lossy(&output.stderr);
@@ -731,7 +740,7 @@ fn a_signal_during_a_check_stops_everything_and_records_nothing() {
             "SIG{signal} changed .course/progress.json"
         );
         for name in ["child.pid", "grandchild.pid"] {
-            let pid = read_pid(&pids, name);
+            let pid = read_pid(pids, name);
             assert!(is_dead(pid), "{name} ({pid}) survived SIG{signal}");
         }
     }
@@ -742,10 +751,12 @@ fn a_signal_during_a_check_stops_everything_and_records_nothing() {
 #[test]
 fn a_signal_during_a_build_stops_cargo_and_records_nothing() {
     let _serial = serial();
-    let course = scratch_course("signal-build");
-    let pids = temp_dir("signal-build-pids");
+    let scratch = scratch_course("signal-build");
+    let course = scratch.path();
+    let pids_dir = temp_dir("signal-build-pids");
+    let pids = pids_dir.path();
     std::fs::write(course.join("exercises/02-broken/src/lib.rs"), FIXED).unwrap();
-    succeed(scratch_xtask(&course, &["grade", "-q"]));
+    succeed(scratch_xtask(course, &["grade", "-q"]));
     let progress = course.join(".course/progress.json");
     let before = std::fs::read(&progress).unwrap();
 
@@ -758,13 +769,13 @@ fn a_signal_during_a_build_stops_cargo_and_records_nothing() {
          std::thread::sleep(std::time::Duration::from_secs(600));\n}\n",
     )
     .unwrap();
-    let grader = scratch_xtask(&course, &["grade", "-q"])
-        .env("FIXTURE_PID_DIR", &pids)
+    let grader = scratch_xtask(course, &["grade", "-q"])
+        .env("FIXTURE_PID_DIR", pids)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
         .unwrap();
-    wait_for_files(&pids, &["build.pid"]);
+    wait_for_files(pids, &["build.pid"]);
     send("TERM", grader.id());
     let output = grader.wait_with_output().unwrap();
     let stderr = String::from_utf8_lossy(&output.stderr);
@@ -775,7 +786,7 @@ fn a_signal_during_a_build_stops_cargo_and_records_nothing() {
         before,
         "progress changed"
     );
-    let script = read_pid(&pids, "build.pid");
+    let script = read_pid(pids, "build.pid");
     assert!(is_dead(script), "the build script ({script}) survived");
     // No cargo (nor anything else) is left working on this course.
     let marker = course.to_string_lossy().into_owned();

@@ -28,10 +28,13 @@ pub enum Work {
     /// I/O-bound: wait this many milliseconds, then answer the same number.
     Wait { millis: u64 },
     /// Wait until `partners` `Meet` jobs (this one included) have started in this process,
-    /// then answer 1; answer 0 if that has not happened within [`MEET_PATIENCE`]. The first
+    /// then answer 1; answer 0 if that has not happened within `patience_millis`. The first
     /// of them answers 1 only if the others start while it still runs: only a worker that
     /// runs several jobs at once, on several threads, gets 1 from every one of them.
-    Meet { partners: usize },
+    Meet {
+        partners: usize,
+        patience_millis: u64,
+    },
     /// Abort the worker process: a bug, or an input that trips one.
     Crash,
 }
@@ -43,8 +46,14 @@ pub struct Reply {
     pub value: u64,
 }
 
-/// How long a `Meet` job waits for its partners.
+/// How long a `Meet` job waits for partners that a right solution starts at once: long,
+/// so that a loaded machine cannot fail a right solution (a wrong one costs this wait).
 pub const MEET_PATIENCE: Duration = Duration::from_secs(5);
+
+/// How long a `Meet` job waits for partners that a right solution never starts (more jobs
+/// at once than it may run): a wrong solution starts them within milliseconds, and a
+/// right one costs this wait.
+pub const HOLD: Duration = Duration::from_millis(500);
 
 /// One round of a 64-bit mixing function (SplitMix64's finaliser).
 fn mix(mut z: u64) -> u64 {
@@ -102,7 +111,10 @@ pub fn execute(job: &Job) -> u64 {
             std::thread::sleep(Duration::from_millis(millis));
             millis
         }
-        Work::Meet { partners } => meet(partners),
+        Work::Meet {
+            partners,
+            patience_millis,
+        } => meet(partners, Duration::from_millis(patience_millis)),
         Work::Crash => std::process::abort(),
     };
     if let Some(hooks) = hooks {
@@ -130,8 +142,8 @@ pub fn set_hooks(hooks: Hooks) {
 static MEETING: Mutex<usize> = Mutex::new(0);
 static ARRIVED: Condvar = Condvar::new();
 
-fn meet(partners: usize) -> u64 {
-    let deadline = Instant::now() + MEET_PATIENCE;
+fn meet(partners: usize, patience: Duration) -> u64 {
+    let deadline = Instant::now() + patience;
     let mut here = MEETING.lock().unwrap_or_else(|p| p.into_inner());
     *here += 1;
     ARRIVED.notify_all();

@@ -18,9 +18,10 @@
 //!   ready" needs more: the reader must see the data the writer wrote before raising the
 //!   flag. That is `Release` on the store of the flag and `Acquire` on the load that sees it
 //!   ([`Mailbox`]). With `Relaxed` on both, the reader may see the flag and still the old
-//!   data: allowed by the language, shown by loom, and seen on ARM processors; x86
-//!   processors happen to order these accesses anyway, which is why the bug survives
-//!   testing on a laptop with an Intel or AMD chip.
+//!   data: allowed by the language, shown by loom, and seen on ARM processors. x86
+//!   processors keep these accesses in order, and the compiler may or may not move
+//!   them, which is why the bug can survive testing on a laptop with an Intel or AMD
+//!   chip.
 //!
 //! `SeqCst` adds a single order of all `SeqCst` operations that every thread agrees on. It is
 //! the safe default when unsure, and needed only when several flags must be read in one

@@ -12,6 +12,14 @@ fn ui() {
     t.compile_fail("tests/ui/cell_shared.rs");
     // Two threads mutating one variable through `&mut`: E0499, "more than once at a time".
     t.compile_fail("tests/ui/two_mut_borrows.rs");
+    // An `Rc` moved to another thread: E0277, "cannot be sent between threads".
+    t.compile_fail("tests/ui/rc_to_thread.rs");
+    // A `RefCell` shared through an `Arc`: E0277, "cannot be shared between threads".
+    t.compile_fail("tests/ui/refcell_in_arc.rs");
+    // A `Mutex<Rc<_>>` shared: E0277, a `Mutex` is `Sync` only around a `Send` value.
+    t.compile_fail("tests/ui/mutex_of_rc.rs");
     // The same counter as an atomic and behind a `Mutex`: compiles and runs.
     t.pass("tests/ui/shared_counter.rs");
+    // Which std types are `Send`, which `Sync`: compiles.
+    t.pass("tests/ui/send_sync_quadrants.rs");
 }

@@ -6,8 +6,8 @@
 //! flag. A *lock* needs more: what the previous holder wrote into the value must be visible
 //! to the next holder. That is what the memory orderings of those two operations are for,
 //! and what this task is about. On an x86 processor, the wrong orderings usually work
-//! anyway; the language does not promise it, ARM processors break it, and loom checks the
-//! language's rules.
+//! anyway; the language does not promise it, ARM processors and the compiler's
+//! optimiser may break it, and loom checks the language's rules.
 //!
 //! (A spin lock is a teaching device: a waiting thread burns a core, and a thread that is
 //! descheduled while holding the lock makes everyone spin for nothing. Use `Mutex`.)

@@ -12,7 +12,7 @@
 
 use std::panic;
 
-use hybrid_exercise::work::{Job, JobId, Work, answer, checksum_jobs};
+use hybrid_exercise::work::{HOLD, Job, JobId, Work, answer, checksum_jobs};
 use hybrid_exercise::{JOBS_AHEAD, SuperviseError, Worker, supervise};
 
 use crate::support::{Log, assert_no_worker_left, reap_leftovers, serial, within_deadline};
@@ -226,13 +226,14 @@ fn each_worker_is_sent_at_most_jobs_ahead_jobs() {
     let _serial = serial();
     let log = Log::new();
     // One worker whose pool has more threads than JOBS_AHEAD, and `Meet` jobs that each
-    // wait (up to MEET_PATIENCE) for JOBS_AHEAD + 1 of them to have started: a worker
-    // that was sent more than JOBS_AHEAD jobs runs them all at once.
+    // wait (up to HOLD) for JOBS_AHEAD + 1 of them to have started: a worker that was
+    // sent more than JOBS_AHEAD jobs runs them all at once.
     let jobs: Vec<Job> = (0..6)
         .map(|id| Job {
             id,
             work: Work::Meet {
                 partners: JOBS_AHEAD + 1,
+                patience_millis: HOLD.as_millis() as u64,
             },
         })
         .collect();

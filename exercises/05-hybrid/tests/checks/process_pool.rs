@@ -14,18 +14,24 @@ use std::thread::{self, ThreadId};
 use std::time::{Duration, Instant};
 
 use hybrid_exercise::frame::{read_frame, write_frame};
-use hybrid_exercise::work::{self, Hooks, Job, JobId, Reply, Work, answer, checksum_jobs};
+use hybrid_exercise::work::{
+    self, HOLD, Hooks, Job, JobId, MEET_PATIENCE, Reply, Work, answer, checksum_jobs,
+};
 use hybrid_exercise::{JOBS_AHEAD, PoolError, Worker, pool_map, serve};
 
 use crate::support::{
     DEADLINE, Log, assert_no_worker_left, panic_message, reap_leftovers, serial, within_deadline,
 };
 
-fn meet_jobs(count: u64, partners: usize) -> Vec<Job> {
+/// `count` `Meet` jobs, each waiting up to `patience` for `partners` of them to start.
+fn meet_jobs(count: u64, partners: usize, patience: Duration) -> Vec<Job> {
     (0..count)
         .map(|id| Job {
             id,
-            work: Work::Meet { partners },
+            work: Work::Meet {
+                partners,
+                patience_millis: patience.as_millis() as u64,
+            },
         })
         .collect()
 }
@@ -91,7 +97,7 @@ fn serve_returns_the_error_of_its_output() {
 fn serve_runs_several_jobs_at_once_on_its_threads() {
     // Two `Meet` jobs answer 1 only if the second starts while the first still runs.
     let mut input = Vec::new();
-    for job in meet_jobs(2, 2) {
+    for job in meet_jobs(2, 2, MEET_PATIENCE) {
         write_frame(&mut input, &job).unwrap();
     }
     let mut output = Vec::new();
@@ -168,7 +174,7 @@ fn every_job_runs_once_in_the_pool_s_worker_processes() {
 fn each_worker_runs_several_jobs_at_once() {
     let _serial = serial();
     let log = Log::new();
-    let results = pool_map(&log.worker(2, &[]), 1, &meet_jobs(2, 2));
+    let results = pool_map(&log.worker(2, &[]), 1, &meet_jobs(2, 2, MEET_PATIENCE));
     reap_leftovers(log.workers());
     let values: Vec<u64> = results
         .expect("both jobs succeed")
@@ -277,14 +283,6 @@ fn the_worker_program_refuses_bad_input_with_a_message() {
     assert!(stderr.contains("a bad frame"), "{stderr}");
 }
 
-/// How long a probe job waits for something a right `serve` makes happen at once.
-const PATIENCE: Duration = Duration::from_secs(5);
-
-/// How long a probe job waits for something a right `serve` never does (run a second job
-/// at once on a pool of one thread): a wrong one does it at once. A right `serve` passes
-/// however long or short this is; it only costs it this much time.
-const HOLD: Duration = Duration::from_millis(500);
-
 /// The ids of the probe jobs: `serve` runs them in this process, where [`Probe`] sees on
 /// which thread each one runs, and holds some of them back.
 const ONE_THREAD: JobId = 1_000_000;
@@ -382,15 +380,16 @@ impl Probe {
         });
         if job == ONE_THREAD {
             // On a pool of one thread, no other job can start while this one runs; give
-            // a bigger pool every chance to start one.
+            // a bigger pool every chance to start one (HOLD: a right `serve` passes
+            // however long or short it is, and only costs it this much time).
             self.wait(HOLD, |seen| seen.in_progress >= 2);
         } else if (THREE_THREADS..THREE_THREADS + 3).contains(&job) {
             // The first three wait for each other: only three threads at once can run them.
-            self.wait(PATIENCE, |seen| seen.in_progress >= 3);
+            self.wait(MEET_PATIENCE, |seen| seen.in_progress >= 3);
         } else if job == SLOW_THEN_FAST {
             // Job 0 of this pair is slow: it waits until the check has read the reply of
             // job 1, started after it.
-            self.wait(PATIENCE, |seen| seen.fast_reply_read);
+            self.wait(MEET_PATIENCE, |seen| seen.fast_reply_read);
         }
     }
 
@@ -500,9 +499,9 @@ fn each_worker_is_sent_at_most_jobs_ahead_jobs() {
     let _serial = serial();
     let log = Log::new();
     // One worker whose pool has more threads than JOBS_AHEAD, and `Meet` jobs that each
-    // wait (up to MEET_PATIENCE) for JOBS_AHEAD + 1 of them to have started: a worker
-    // that was sent more than JOBS_AHEAD jobs runs them all at once.
-    let jobs = meet_jobs(6, JOBS_AHEAD + 1);
+    // wait (up to HOLD) for JOBS_AHEAD + 1 of them to have started: a worker that was
+    // sent more than JOBS_AHEAD jobs runs them all at once.
+    let jobs = meet_jobs(6, JOBS_AHEAD + 1, HOLD);
     let results = pool_map(&log.worker(8, &[]), 1, &jobs);
     reap_leftovers(log.workers());
     results.expect("every job succeeds");
