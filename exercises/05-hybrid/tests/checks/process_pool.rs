@@ -382,10 +382,13 @@ impl Probe {
             // On a pool of one thread, no other job can start while this one runs; give
             // a bigger pool every chance to start one (HOLD: a right `serve` passes
             // however long or short it is, and only costs it this much time).
-            self.wait(HOLD, |seen| seen.in_progress >= 2);
+            self.wait(HOLD, |seen| seen.most_in_progress >= 2);
         } else if (THREE_THREADS..THREE_THREADS + 3).contains(&job) {
             // The first three wait for each other: only three threads at once can run them.
-            self.wait(MEET_PATIENCE, |seen| seen.in_progress >= 3);
+            // They wait for the most ever in progress, not for the count now: the last of
+            // the three sees 3 and finishes at once, and a waiter woken after that must not
+            // find 2 and wait out its patience.
+            self.wait(MEET_PATIENCE, |seen| seen.most_in_progress >= 3);
         } else if job == SLOW_THEN_FAST {
             // Job 0 of this pair is slow: it waits until the check has read the reply of
             // job 1, started after it.
