@@ -23,10 +23,13 @@ use criterion::{Criterion, criterion_group, criterion_main};
 use processes_lesson::pool::{self, ProcessPool};
 use processes_lesson::worker::Worker;
 
-/// Values in the CPU-bound input: about 7 ms for the checksum on one thread, in a release
-/// build on a 2-core Linux VM (see the lesson's `Cargo.toml`). A request to a worker
-/// process costs tens of microseconds, so the pipes are a small part of a pool's time.
-const CPU_VALUES: u64 = 200_000;
+/// Values in the CPU-bound input: about 19 ms for the checksum on one thread, in a release
+/// build on a 2-core Linux VM (see the lesson's `Cargo.toml`), so that the pools are
+/// compared at work. A request to a worker process costs tens of microseconds, a small
+/// part of that. (On one VM, the process pool measured 0.74 to 0.75 of the thread pool's
+/// speed with a quarter of this input, and 0.79 to 0.83 with it; the cause of the gap is
+/// not established.)
+const CPU_VALUES: u64 = 800_000;
 
 fn worker() -> Worker {
     Worker::at(env!("CARGO_BIN_EXE_lesson-03-processes"))
