@@ -52,6 +52,9 @@ pub fn check(course: &Course) -> Result<()> {
     let mut pages = Vec::new();
     for (dir, is_template) in [("book/src", false), ("book/templates", true)] {
         let root = course.root.join(dir);
+        if !root.is_dir() {
+            continue;
+        }
         for path in markdown_files(&root)? {
             if !is_template && generated.contains(&path) {
                 continue;

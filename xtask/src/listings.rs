@@ -44,15 +44,12 @@ pub fn check(root: &Path, book_src: &Path) -> Result<()> {
     }
 }
 
-/// Every `.md` file under `dir`, in its subfolders too, sorted; none if `dir` is missing.
+/// Every `.md` file under `dir`, in its subfolders too, sorted.
 pub fn markdown_files(dir: &Path) -> Result<Vec<PathBuf>> {
     let mut files = Vec::new();
     let mut dirs = vec![dir.to_path_buf()];
     while let Some(dir) = dirs.pop() {
-        let Ok(entries) = std::fs::read_dir(&dir) else {
-            continue;
-        };
-        for entry in entries {
+        for entry in std::fs::read_dir(&dir)? {
             let path = entry?.path();
             if path.is_dir() {
                 dirs.push(path);

@@ -71,6 +71,9 @@ fn all(course: &Course) -> Result<Vec<Page>> {
 /// `book/src/X.md`, in a lesson's folder too (`02-shared-state/channels.md`).
 fn templates(course: &Course, records: &BTreeMap<String, Measured>) -> Result<Vec<Page>> {
     let dir = course.root.join("book/templates");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
     let python = crate::python::load(course)?;
     let mut pages = Vec::new();
     for path in crate::listings::markdown_files(&dir)? {

@@ -24,6 +24,7 @@ use crate::course::Course;
 use crate::human;
 use crate::measured::{self, Machine, Measured};
 use crate::process::{self, Status};
+use crate::tools;
 
 /// The lesson whose example runs the Rust half, and where the record lives.
 const LESSON: &str = "01-threads";
@@ -173,7 +174,7 @@ pub fn compare(course: &Course, python: Option<&str>, quick: bool) -> Result<()>
     let python = python.unwrap_or("python3");
     // Before anything is built or measured: without CPython there is nothing
     // to compare with, and the record of an earlier run stays as it is.
-    if find_program(python).is_none() {
+    if tools::find_program(python).is_none() {
         let place = if Path::new(python).components().count() > 1 {
             ""
         } else {
@@ -199,7 +200,7 @@ pub fn compare(course: &Course, python: Option<&str>, quick: bool) -> Result<()>
     human::phase(&format!("running {SCRIPT} with {python}"));
     runs.push(run_python(python, &script, &workload)?);
     for name in FREE_THREADED {
-        if name == python || find_program(name).is_none() {
+        if name == python || tools::find_program(name).is_none() {
             continue;
         }
         human::phase(&format!("running {SCRIPT} with {name} (free-threaded)"));
@@ -545,32 +546,6 @@ fn tail(output: &str) -> &str {
     output[start..].trim_end()
 }
 
-/// The file a command name runs: a path as given, else the first executable
-/// of that name on PATH.
-fn find_program(name: &str) -> Option<PathBuf> {
-    let given = Path::new(name);
-    if given.components().count() > 1 {
-        return is_executable(given).then(|| given.to_path_buf());
-    }
-    let suffixed = format!("{name}{}", std::env::consts::EXE_SUFFIX);
-    std::env::split_paths(&std::env::var_os("PATH")?)
-        .flat_map(|dir| [dir.join(name), dir.join(&suffixed)])
-        .find(|path| is_executable(path))
-}
-
-fn is_executable(path: &Path) -> bool {
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::PermissionsExt;
-        path.metadata()
-            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
-    }
-    #[cfg(not(unix))]
-    {
-        path.is_file()
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -649,7 +624,7 @@ mod tests {
             "python3-xtask-test-no-such-interpreter",
             "/no/such/folder/python3",
         ] {
-            assert_eq!(find_program(name), None);
+            assert_eq!(tools::find_program(name), None);
             compare(&course, Some(name), false).unwrap();
             compare(&course, Some(name), true).unwrap();
         }

@@ -66,6 +66,8 @@ fn value(
             )
         })
     };
+    let no_such_figure =
+        || format!("`{{{{{placeholder}}}}}`: the CPython comparison has no such run or figure");
     let record = |lesson: &str| {
         records.get(lesson).with_context(|| {
             format!("`{{{{{placeholder}}}}}`: lesson {lesson} has no measured.json")
@@ -91,22 +93,14 @@ fn value(
         ["stamp", lesson] => Ok(record(lesson)?.stamp()),
         ["python", "table"] => Ok(python()?.table()),
         ["python", "stamp"] => Ok(python()?.stamp()),
-        ["python", "time", run, id] => {
-            python()?
-                .time(run, id)
-                .map(bench::human_ns)
-                .with_context(|| {
-                    format!(
-                        "`{{{{{placeholder}}}}}`: the CPython comparison has no such run or figure"
-                    )
-                })
-        }
+        ["python", "time", run, id] => python()?
+            .time(run, id)
+            .map(bench::human_ns)
+            .with_context(no_such_figure),
         ["python", "speedup", run, candidate, baseline] => python()?
             .speedup(run, candidate, baseline)
             .map(|s| format!("{s:.2}×"))
-            .with_context(|| {
-                format!("`{{{{{placeholder}}}}}`: the CPython comparison has no such run or figure")
-            }),
+            .with_context(no_such_figure),
         _ => bail!(
             "`{{{{{placeholder}}}}}` is not a placeholder: use `time LESSON BENCH`, \
              `speedup LESSON CANDIDATE BASELINE`, `stamp LESSON`, `python table`, \

@@ -81,6 +81,32 @@ pub fn chromium() -> Option<PathBuf> {
         .find(|p| p.is_file())
 }
 
+/// The file a command name runs: a path as given, else the first executable
+/// of that name on PATH.
+pub fn find_program(name: &str) -> Option<PathBuf> {
+    let given = Path::new(name);
+    if given.components().count() > 1 {
+        return is_executable(given).then(|| given.to_path_buf());
+    }
+    let suffixed = format!("{name}{}", std::env::consts::EXE_SUFFIX);
+    std::env::split_paths(&std::env::var_os("PATH")?)
+        .flat_map(|dir| [dir.join(name), dir.join(&suffixed)])
+        .find(|path| is_executable(path))
+}
+
+fn is_executable(path: &Path) -> bool {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        path.metadata()
+            .is_ok_and(|m| m.is_file() && m.permissions().mode() & 0o111 != 0)
+    }
+    #[cfg(not(unix))]
+    {
+        path.is_file()
+    }
+}
+
 /// Prints `page` to `pdf` with headless Chromium, without the browser's header and footer.
 /// Every process Chromium started is gone when this returns.
 pub fn print_to_pdf(chromium: &Path, page: &Path, pdf: &Path) -> Result<()> {
