@@ -2,6 +2,7 @@
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
+use std::sync::Mutex;
 use std::time::Duration;
 
 use anyhow::Result;
@@ -15,7 +16,8 @@ use crate::report::{CheckReport, Measurement, Status};
 
 pub const TIMEOUT_MESSAGE: &str = "timeout (possible deadlock or infinite loop)";
 
-/// What running checks needs: the builds, the settings, and a cache of test lists.
+/// What running checks needs: the builds, the settings, and a cache of test lists. Checks
+/// may run side by side, each on a thread of its own, with one `Runner`.
 pub struct Runner<'a> {
     pub tests: Option<&'a Build>,
     pub loom: Option<&'a Build>,
@@ -25,7 +27,16 @@ pub struct Runner<'a> {
     pub cores: usize,
     /// Where benchmark runs write their scratch files.
     pub scratch: PathBuf,
-    listed: HashMap<PathBuf, Vec<String>>,
+    listed: Mutex<HashMap<PathBuf, Vec<String>>>,
+}
+
+/// How a test check's process ran among the others (see `process::Outcome`).
+#[derive(Debug, Clone, Copy)]
+pub struct Ran {
+    pub span: process::Span,
+    /// It left something behind while other checks ran: its verdict, and theirs, may
+    /// rest on what another check did.
+    pub unsure: bool,
 }
 
 impl<'a> Runner<'a> {
@@ -44,19 +55,24 @@ impl<'a> Runner<'a> {
             timeout,
             cores,
             scratch,
-            listed: HashMap::new(),
+            listed: Mutex::new(HashMap::new()),
         }
     }
 
-    pub fn run(&mut self, krate: &Crate, check: &Check) -> CheckReport {
+    /// Runs one check; says how its process ran among others where it was a test's.
+    pub fn run(&self, krate: &Crate, check: &Check) -> (CheckReport, Option<Ran>) {
         let start = std::time::Instant::now();
+        let mut ran = None;
         let (status, message, measurement) = match &check.spec {
             CheckSpec::Test {
                 target,
                 max_preemptions,
             } => self
                 .run_test(krate, check, target.as_deref(), *max_preemptions)
-                .map(|(status, message)| (status, message, None)),
+                .map(|(status, message, how)| {
+                    ran = how;
+                    (status, message, None)
+                }),
             CheckSpec::Bench(spec) => self.run_bench(krate, check, spec),
         }
         .unwrap_or_else(|e| (Status::Error, format!("{e:#}"), None));
@@ -69,27 +85,27 @@ impl<'a> Runner<'a> {
         );
         report.duration_ms = start.elapsed().as_millis() as u64;
         report.measurement = measurement;
-        report
+        (report, ran)
     }
 
     fn run_test(
-        &mut self,
+        &self,
         krate: &Crate,
         check: &Check,
         target: Option<&str>,
         max_preemptions: Option<u32>,
-    ) -> Result<(Status, String)> {
+    ) -> Result<(Status, String, Option<Ran>)> {
         let build = match check.kind {
             CheckKind::Loom => self.loom,
             _ => self.tests,
         };
         let Some(build) = build else {
-            return Ok((Status::Error, "this build was not made".into()));
+            return Ok((Status::Error, "this build was not made".into(), None));
         };
         let exe = match self.find_test(build, krate, &check.name, target)? {
             Found::Exe(exe) => exe,
-            Found::BuildFailed(error) => return Ok((Status::CompileError, error)),
-            Found::Missing(why) => return Ok((Status::Error, why)),
+            Found::BuildFailed(error) => return Ok((Status::CompileError, error, None)),
+            Found::Missing(why) => return Ok((Status::Error, why, None)),
         };
         let deadline = Duration::from_secs(check.timeout.unwrap_or(match check.kind {
             // trybuild runs the compiler; its first run also checks the dependencies.
@@ -101,11 +117,16 @@ impl<'a> Runner<'a> {
             cmd.env("LOOM_MAX_PREEMPTIONS", n.to_string());
         }
         let outcome = libtest::run_one(cmd, &check.name, deadline)?;
-        Ok(judge_test(&outcome, &check.name))
+        let (status, message) = judge_test(&outcome, &check.name);
+        let ran = Ran {
+            span: outcome.span,
+            unsure: outcome.attribution_unsure(),
+        };
+        Ok((status, message, Some(ran)))
     }
 
     fn run_bench(
-        &mut self,
+        &self,
         krate: &Crate,
         check: &Check,
         spec: &BenchSpec,
@@ -173,7 +194,7 @@ impl<'a> Runner<'a> {
 
     /// The executable that holds test `name`, listing test binaries as needed.
     fn find_test(
-        &mut self,
+        &self,
         build: &Build,
         krate: &Crate,
         name: &str,
@@ -189,11 +210,18 @@ impl<'a> Runner<'a> {
             .collect();
         let mut holders = Vec::new();
         for exe in &exes {
-            if !self.listed.contains_key(&exe.path) {
-                let names = libtest::list(&exe.path, krate)?;
-                self.listed.insert(exe.path.clone(), names);
-            }
-            if self.listed[&exe.path].iter().any(|n| n == name) {
+            let known = self.lock_listed().get(&exe.path).cloned();
+            let names = match known {
+                Some(names) => names,
+                // Listed without the lock held: two checks listing one binary at once
+                // only list it twice.
+                None => {
+                    let names = libtest::list(&exe.path, krate)?;
+                    self.lock_listed().insert(exe.path.clone(), names.clone());
+                    names
+                }
+            };
+            if names.iter().any(|n| n == name) {
                 holders.push(exe.clone());
             }
         }
@@ -226,6 +254,14 @@ impl<'a> Runner<'a> {
                     .join(", ")
             ))),
         }
+    }
+}
+
+impl Runner<'_> {
+    fn lock_listed(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<String>>> {
+        self.listed
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -32,7 +32,7 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Result<Report> {
         Some(build::build(course, &crates, Profile::Bench)?)
     };
     let scratch = course.target_dir.join("course-claims");
-    let mut runner = Runner::new(
+    let runner = Runner::new(
         None,
         None,
         benches.as_ref(),
@@ -43,7 +43,7 @@ pub fn check(course: &Course, lessons: &[&Lesson]) -> Result<Report> {
     let mut tasks = Vec::new();
     for lesson in lessons {
         for (i, claim) in lesson.claims.iter().enumerate() {
-            let result = runner.run(&lesson.krate, &claim.check);
+            let (result, _) = runner.run(&lesson.krate, &claim.check);
             human::phase(&format!(
                 "{} claim {}: {} — {}",
                 lesson.name,

@@ -63,6 +63,24 @@ pub fn check_started(n: usize, total: usize, s: &Selected<'_>, check: &Check) {
     let _ = std::io::stderr().flush();
 }
 
+/// The whole progress line of a check that ran beside others: printed when it ends.
+pub fn check_done(n: usize, total: usize, s: &Selected<'_>, check: &Check, result: &CheckReport) {
+    check_started(n, total, s, check);
+    check_finished(result);
+}
+
+/// A check run again, alone, because it ran beside one that left something behind.
+pub fn check_again(s: &Selected<'_>, check: &Check) {
+    if QUIET.load(Ordering::Relaxed) {
+        return;
+    }
+    eprint!(
+        "[again, alone] {}/{} · {} {} … ",
+        s.exercise.name, s.task.id, check.kind, check.name
+    );
+    let _ = std::io::stderr().flush();
+}
+
 pub fn check_finished(result: &CheckReport) {
     if QUIET.load(Ordering::Relaxed) {
         return;

@@ -41,8 +41,88 @@ pub struct Outcome {
     pub output: String,
     /// Processes the check left running after it ended; all were killed.
     pub leftovers: Vec<Leftover>,
-    /// Shared-memory segments the check left in `/dev/shm`; all were removed.
+    /// Shared-memory segments the check left in `/dev/shm`; removed if the run was
+    /// [`alone`](Outcome::alone), else left for [`shm::remove_new`] once no run is going.
     pub segments: Vec<String>,
+    /// The runs that started while this one went on (see [`Span`]).
+    pub span: Span,
+    /// No other run went on at any time during this one. Only then are all its
+    /// leftovers surely its own: an orphan re-parented to the grader, or a new segment
+    /// in `/dev/shm`, could belong to any run going on meanwhile.
+    pub alone: bool,
+}
+
+impl Outcome {
+    /// Did the run leave something behind that might be another run's: an orphan, or a
+    /// segment, while another run went on? (A process found in the run's group, by its
+    /// token or as a descendant of its leader is surely its own.)
+    pub fn attribution_unsure(&self) -> bool {
+        let orphans = self.leftovers.iter().any(|l| l.orphan);
+        !self.alone && (orphans || !self.segments.is_empty())
+    }
+}
+
+/// Runs are numbered as they start; a run's span goes from its own number to the number
+/// of the last run started before it ended.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Span {
+    pub first: u64,
+    pub last: u64,
+}
+
+impl Span {
+    /// Did the two runs go on at the same time? One must have started during the other.
+    pub fn overlaps(&self, other: &Span) -> bool {
+        let started_during = |a: &Span, b: &Span| a.first < b.first && b.first <= a.last;
+        self.first == other.first || started_during(self, other) || started_during(other, self)
+    }
+}
+
+/// How many runs are going on, and how many have started.
+struct Runs {
+    going: usize,
+    started: u64,
+}
+
+static RUNS: Mutex<Runs> = Mutex::new(Runs {
+    going: 0,
+    started: 0,
+});
+
+/// One run, counted in [`RUNS`] from its start until it is dropped (on every path).
+struct Counted {
+    first: u64,
+    alone_at_start: bool,
+}
+
+impl Counted {
+    fn start() -> Self {
+        let mut runs = RUNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        runs.going += 1;
+        runs.started += 1;
+        Counted {
+            first: runs.started,
+            alone_at_start: runs.going == 1,
+        }
+    }
+
+    /// The span so far, and whether no other run went on during it.
+    fn so_far(&self) -> (Span, bool) {
+        let runs = RUNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let span = Span {
+            first: self.first,
+            last: runs.started,
+        };
+        (span, self.alone_at_start && runs.started == self.first)
+    }
+}
+
+impl Drop for Counted {
+    fn drop(&mut self) {
+        RUNS.lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
+            .going -= 1;
+    }
 }
 
 /// The processes running now that the grader started (checks and builds), each the
@@ -79,7 +159,7 @@ fn interrupt(signal: i32) -> ! {
     let running = RUNNING.lock().map(|r| r.clone()).unwrap_or_default();
     let leaders: Vec<Pid> = running.iter().map(|(leader, _)| *leader).collect();
     for (leader, token) in &running {
-        tree::kill_all(*leader, token, &leaders);
+        tree::kill_all(*leader, token, &|| leaders.clone());
     }
     eprintln!(
         "\ninterrupted ({}): every process the grader started was stopped, \
@@ -144,7 +224,7 @@ impl Group {
     /// Kills the leader and everything it started; returns what was found alive other
     /// than the leader.
     fn kill(&self) -> Vec<Leftover> {
-        tree::kill_all(self.leader, &self.token, &leaders())
+        tree::kill_all(self.leader, &self.token, &leaders)
     }
 
     /// Kills whatever the group's leader left running (returned as leftovers) and
@@ -187,6 +267,7 @@ pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
         .stdin(Stdio::null())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped());
+    let counted = Counted::start();
     let segments_before = shm::segments();
     let (mut child, group) = start(command)?;
 
@@ -216,7 +297,14 @@ pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
     let _ = waiter.join();
     // The leader has exited; anything still alive of the check is a leftover.
     let leftovers = group.finish();
-    let segments = shm::remove_new(&segments_before);
+    // Still counted as going: a run that starts now is not alone either.
+    let (span, alone) = counted.so_far();
+    let segments = if alone {
+        shm::remove_new(&segments_before)
+    } else {
+        shm::new_since(&segments_before)
+    };
+    drop(counted);
 
     // The pipes close once every process holding them is dead. A process that escaped
     // the sweep could hold them open, so don't wait on the readers forever.
@@ -229,6 +317,8 @@ pub fn run(mut command: Command, deadline: Duration) -> Result<Outcome> {
         output: String::from_utf8_lossy(&bytes).into_owned(),
         leftovers,
         segments,
+        span,
+        alone,
     })
 }
 
@@ -359,6 +449,8 @@ mod tests {
         assert_eq!(out.status, Status::Exited(0));
         // One leftover: the background job (caught as `sh` if it had not exec'd yet).
         assert_eq!(out.leftovers.len(), 1, "{:?}", out.leftovers);
+        // Found in the check's process group: surely its own, not an orphan of anyone's.
+        assert!(!out.leftovers[0].orphan);
         let pid = out.leftovers[0].pid;
         let state = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
         assert!(
@@ -387,5 +479,45 @@ mod tests {
         assert_eq!(out.status, Status::Exited(0));
         assert_eq!(out.segments, vec![name.clone()]);
         assert!(!std::path::Path::new("/dev/shm").join(&name).exists());
+        assert!(out.alone && !out.attribution_unsure());
+    }
+
+    #[test]
+    fn what_a_run_leaves_beside_another_is_not_taken_as_surely_its_own() {
+        let _serial = serial();
+        let dir = tempfile::tempdir().unwrap();
+        let (started, finish) = (dir.path().join("started"), dir.path().join("finish"));
+        let name = format!("course-xtask-beside-{}", std::process::id());
+        let segment = std::path::Path::new("/dev/shm").join(&name);
+        // The first run waits until the second has ended, so the two overlap for sure.
+        let waiting = sh(&format!(
+            "touch {}; while [ ! -e {} ]; do sleep 0.01; done",
+            started.display(),
+            finish.display()
+        ));
+        let (first, second) = thread::scope(|s| {
+            let first = s.spawn(|| run(waiting, Duration::from_secs(30)).unwrap());
+            while !started.exists() && !first.is_finished() {
+                thread::yield_now();
+            }
+            let second = run(
+                sh(&format!("echo left > {}", segment.display())),
+                Duration::from_secs(10),
+            )
+            .unwrap();
+            std::fs::write(&finish, "").unwrap();
+            (first.join().unwrap(), second)
+        });
+        assert!(first.span.overlaps(&second.span) && second.span.overlaps(&first.span));
+        assert!(!first.alone && !second.alone);
+        // The segment could be either run's: both report it, unsure, and neither removes it.
+        assert_eq!(second.segments, vec![name.clone()]);
+        assert_eq!(first.segments, vec![name.clone()]);
+        assert!(second.attribution_unsure() && first.attribution_unsure());
+        assert!(segment.exists());
+        std::fs::remove_file(&segment).unwrap();
+        // Runs one after the other do not overlap.
+        let later = run(sh("true"), Duration::from_secs(10)).unwrap();
+        assert!(later.alone && !later.span.overlaps(&first.span));
     }
 }

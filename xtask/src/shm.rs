@@ -4,8 +4,9 @@
 //! process that used it until someone unlinks it: a check whose code forgot to (or
 //! crashed before it could) would leave one more segment with every grade. The grader
 //! lists `/dev/shm` before each check and removes the segments that appeared while the
-//! check ran, as it kills the processes a check left running. Checks run one at a time,
-//! so a segment that appeared meanwhile is the check's.
+//! check ran, as it kills the processes a check left running. If no other check ran
+//! meanwhile, a segment that appeared is the check's; checks that ran side by side are
+//! run again one at a time if one of them left something behind (see `grade`).
 
 use std::collections::BTreeSet;
 use std::path::Path;
@@ -23,11 +24,18 @@ pub fn segments() -> BTreeSet<String> {
         .collect()
 }
 
-/// Removes the segments that exist now but not in `before`; returns their names.
-pub fn remove_new(before: &BTreeSet<String>) -> Vec<String> {
+/// The segments that exist now but not in `before`.
+pub fn new_since(before: &BTreeSet<String>) -> Vec<String> {
     segments()
         .into_iter()
         .filter(|name| !before.contains(name))
+        .collect()
+}
+
+/// Removes the segments that exist now but not in `before`; returns their names.
+pub fn remove_new(before: &BTreeSet<String>) -> Vec<String> {
+    new_since(before)
+        .into_iter()
         .filter(|name| std::fs::remove_file(Path::new(DIR).join(name)).is_ok())
         .collect()
 }

@@ -7,9 +7,11 @@
 //! On Linux the grader is also a *child subreaper*: an orphan of a check is re-parented to
 //! the grader instead of init, so the grader can reap it and no zombie is left behind.
 //! That also finds a grandchild that cleared its environment and started a new session
-//! once its parent is gone: the grader starts nothing but checks while a check runs, and
-//! checks run one at a time, so a child of the grader that is not a check's leader is an
-//! orphan of the check that is running (or has just ended).
+//! once its parent is gone: the grader starts nothing but checks while a check runs, so
+//! a child of the grader that is not a check's leader is an orphan of a check that is
+//! running (or has just ended). If only one check ran meanwhile, it is that check's; if
+//! checks ran side by side, it could be any of theirs, and they are run again one at a
+//! time (see `grade`).
 //!
 //! Elsewhere (macOS), the process table comes from `ps`: the group, the descendants and
 //! the grader's children are found the same way, but not the token (another process's
@@ -28,6 +30,9 @@ pub const TOKEN_VAR: &str = "COURSE_GRADER_CHECK";
 pub struct Leftover {
     pub pid: i32,
     pub command: String,
+    /// Found only as an orphan re-parented to the grader (or a descendant of one): with
+    /// checks running side by side, it could be any of theirs.
+    pub orphan: bool,
 }
 
 /// Makes orphaned descendants of checks our children (Linux), so we can reap them.
@@ -41,9 +46,11 @@ pub fn become_subreaper() {
 
 /// Kills everything that belongs to the check whose group leader is `leader`, and reaps
 /// what was re-parented to us. `leader` itself is not reaped here: its `Child` owns it;
-/// nor are the `leaders` of other checks (every process in `leaders` is spared).
+/// nor are the leaders of other checks (every process `leaders()` lists is spared).
+/// `leaders` is asked after each look at the process table: a check started by another
+/// thread meanwhile is a child of the grader too, and must be in the list by then.
 /// Returns the processes other than the leader that were found alive.
-pub fn kill_all(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Leftover> {
+pub fn kill_all(leader: Pid, token: &str, leaders: &dyn Fn() -> Vec<Pid>) -> Vec<Leftover> {
     let mut leftovers: Vec<Leftover> = Vec::new();
     // A dying process can fork once more before the signal lands, and SIGKILL takes effect
     // only when the kernel next schedules the process (later on a loaded machine), so sweep
@@ -53,13 +60,14 @@ pub fn kill_all(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Leftover> {
     loop {
         // Look before killing, so that what was alive can be reported.
         let found = members(leader, token, leaders);
-        let alive: Vec<&Proc> = found.iter().filter(|p| !p.zombie).collect();
-        for p in &alive {
+        let alive: Vec<&(Proc, bool)> = found.iter().filter(|(p, _)| !p.zombie).collect();
+        for (p, orphan) in &alive {
             let _ = kill(Pid::from_raw(p.pid), Signal::SIGKILL);
             if p.pid != leader.as_raw() && !leftovers.iter().any(|l| l.pid == p.pid) {
                 leftovers.push(Leftover {
                     pid: p.pid,
                     command: p.command.clone(),
+                    orphan: *orphan,
                 });
             }
         }
@@ -74,12 +82,12 @@ pub fn kill_all(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Leftover> {
 }
 
 /// Reaps zombies that were re-parented to us (we are their subreaper).
-fn reap_orphans(leader: Pid, found: &[Proc]) {
+fn reap_orphans(leader: Pid, found: &[(Proc, bool)]) {
     #[cfg(unix)]
     {
         use nix::sys::wait::{WaitPidFlag, waitpid};
         let me = std::process::id() as i32;
-        for p in found {
+        for (p, _) in found {
             if p.pid != leader.as_raw() && p.ppid == me {
                 let _ = waitpid(Pid::from_raw(p.pid), Some(WaitPidFlag::WNOHANG));
             }
@@ -96,28 +104,35 @@ struct Proc {
 }
 
 /// The processes that belong to the check: by group, by token (Linux), as orphans
-/// re-parented to the grader, or by ancestry.
-fn members(leader: Pid, token: &str, leaders: &[Pid]) -> Vec<Proc> {
+/// re-parented to the grader, or by ancestry. Each says whether it was found only as an
+/// orphan (or a descendant of one).
+fn members(leader: Pid, token: &str, leaders: &dyn Fn() -> Vec<Pid>) -> Vec<(Proc, bool)> {
     let me = std::process::id() as i32;
     let all = processes();
+    // After the look: a check's leader is listed before it can appear in the table.
+    let leaders = leaders();
     let marker = format!("{TOKEN_VAR}={token}");
     let spared = |pid: i32| pid == me || leaders.iter().any(|l| l.as_raw() == pid);
-    let mut set: Vec<Proc> = all
+    let mut set: Vec<(Proc, bool)> = all
         .iter()
         .filter(|p| !spared(p.0.pid) || p.0.pid == leader.as_raw())
-        .filter(|p| p.1 == leader.as_raw() || p.0.ppid == me || carries(p.0.pid, &marker))
-        .map(|p| p.0.clone())
+        .filter_map(|(p, group)| {
+            let surely = *group == leader.as_raw() || carries(p.pid, &marker);
+            (surely || p.ppid == me).then(|| (p.clone(), !surely))
+        })
         .collect();
     // Add descendants of anything already in the set (a child that cleared its
     // environment and left the group is still found through its parent).
     loop {
         let before = set.len();
-        for p in &all {
-            if !spared(p.0.pid)
-                && !set.iter().any(|s| s.pid == p.0.pid)
-                && (p.0.ppid == leader.as_raw() || set.iter().any(|s| s.pid == p.0.ppid))
-            {
-                set.push(p.0.clone());
+        for (p, _) in &all {
+            if spared(p.pid) || set.iter().any(|(s, _)| s.pid == p.pid) {
+                continue;
+            }
+            let parent = set.iter().find(|(s, _)| s.pid == p.ppid);
+            if p.ppid == leader.as_raw() || parent.is_some() {
+                let orphan = parent.is_some_and(|(_, orphan)| *orphan);
+                set.push((p.clone(), orphan));
             }
         }
         if set.len() == before {

@@ -25,31 +25,38 @@ fn balances(bank: &Bank) -> Vec<u64> {
 fn transfers_in_every_direction_keep_the_total() {
     const THREADS: usize = 4;
     const TRANSFERS: u64 = 5_000;
-    let bank = Bank::new(&[OPENING; ACCOUNTS]);
+    let bank = Arc::new(Bank::new(&[OPENING; ACCOUNTS]));
     // Random transfers between random pairs: many run in opposite directions at the same
-    // time, which deadlocks a transfer that locks `from` before `to`. (If this check
-    // times out, that is the likely cause; the loom model `bank::opposite_transfers_*`
-    // shows the deadlock.)
-    let refused: Vec<u64> = on_threads(THREADS, |t| {
-        let mut random = Random::new(t as u64 + 1);
-        let mut refused = 0;
-        for _ in 0..TRANSFERS {
-            let from = random.below(ACCOUNTS as u64) as usize;
-            let to = (from + 1 + random.below(ACCOUNTS as u64 - 1) as usize) % ACCOUNTS;
-            match bank.transfer(from, to, random.below(400)) {
-                Ok(()) => {}
-                Err(TransferError::InsufficientFunds { available, needed }) => {
-                    assert!(
-                        available < needed,
-                        "refused {needed} with {available} there"
-                    );
-                    refused += 1;
+    // time, which deadlocks a transfer that locks `from` before `to`. (The loom model
+    // `bank::opposite_transfers_do_not_deadlock` shows the deadlock step by step.)
+    let stressed = Arc::clone(&bank);
+    let refused: Vec<u64> = finishes_or_deadlocked(
+        move || {
+            on_threads(THREADS, |t| {
+                let mut random = Random::new(t as u64 + 1);
+                let mut refused = 0;
+                for _ in 0..TRANSFERS {
+                    let from = random.below(ACCOUNTS as u64) as usize;
+                    let to = (from + 1 + random.below(ACCOUNTS as u64 - 1) as usize) % ACCOUNTS;
+                    match stressed.transfer(from, to, random.below(400)) {
+                        Ok(()) => {}
+                        Err(TransferError::InsufficientFunds { available, needed }) => {
+                            assert!(
+                                available < needed,
+                                "refused {needed} with {available} there"
+                            );
+                            refused += 1;
+                        }
+                        Err(other) => panic!("transfer({from}, {to}) failed: {other}"),
+                    }
                 }
-                Err(other) => panic!("transfer({from}, {to}) failed: {other}"),
-            }
-        }
-        refused
-    });
+                refused
+            })
+        },
+        "two transfers in opposite directions each hold one account's lock and wait for \
+         the other's, for ever. Lock the lower account number first in every transfer, \
+         then the higher",
+    );
     let total: u64 = balances(&bank).iter().sum();
     assert_eq!(
         total,
@@ -62,6 +69,33 @@ fn transfers_in_every_direction_keep_the_total() {
         "every transfer was refused"
     );
 }
+
+/// Runs `stress` (threads that transfer, and read the total, at the same time) on a
+/// thread of its own, and waits for it at most [`STRESS_DEADLINE`]: threads that deadlock
+/// never finish, and the check must still end, saying `why` they would not. A panic in
+/// `stress` fails the check with its own message.
+fn finishes_or_deadlocked<T: Send + 'static>(
+    stress: impl FnOnce() -> T + Send + 'static,
+    why: &str,
+) -> T {
+    let (sender, receiver) = mpsc::channel();
+    // Not a scoped thread: if it never returns, the test must still end, with a message.
+    thread::spawn(move || {
+        let _ = sender.send(panic::catch_unwind(AssertUnwindSafe(stress)));
+    });
+    match receiver.recv_timeout(STRESS_DEADLINE) {
+        Ok(Ok(value)) => value,
+        Ok(Err(payload)) => panic::resume_unwind(payload),
+        Err(_) => panic!(
+            "the threads had not finished after {} s: {why}",
+            STRESS_DEADLINE.as_secs()
+        ),
+    }
+}
+
+/// How long the stress tests' threads may take before the check calls them deadlocked:
+/// they finish in milliseconds, and in well under a second on a busy machine.
+const STRESS_DEADLINE: Duration = Duration::from_secs(20);
 
 #[test]
 fn racing_withdrawals_never_overdraw() {
@@ -191,42 +225,50 @@ fn the_total_never_counts_money_in_flight() {
     const READINGS: u64 = 5_000;
     const TRANSFERS: u64 = 20_000;
     let bank = Bank::new(&[OPENING; ACCOUNTS]);
-    let reader_done = AtomicBool::new(false);
-    let transfers = AtomicU64::new(0);
-    // The transfer threads still running: if both stop early (a transfer panicked), the
-    // reader must not wait for ever for transfers that will not come.
-    let transferring = AtomicUsize::new(2);
-    let wrong_totals: Vec<Option<u64>> = on_threads(3, |t| {
-        if t < 2 {
-            let _leaving = Leaving(&transferring);
-            let mut random = Random::new(100 + t as u64);
-            while !reader_done.load(Ordering::Relaxed) {
-                let from = random.below(ACCOUNTS as u64) as usize;
-                let to = (from + 1) % ACCOUNTS;
-                let _ = bank.transfer(from, to, random.below(OPENING));
-                transfers.fetch_add(1, Ordering::Relaxed);
-            }
-            None
-        } else {
-            let mut readings = 0;
-            let mut wrong = None;
-            let transfers_to_wait_for = || {
-                transfers.load(Ordering::Relaxed) < TRANSFERS
-                    && transferring.load(Ordering::Relaxed) > 0
-            };
-            while readings < READINGS || transfers_to_wait_for() {
-                let total = bank.total();
-                readings += 1;
-                if total != OPENING * ACCOUNTS as u64 {
-                    wrong = Some(total);
-                    break;
+    let stress = move || {
+        let reader_done = AtomicBool::new(false);
+        let transfers = AtomicU64::new(0);
+        // The transfer threads still running: if both stop early (a transfer panicked),
+        // the reader must not wait for ever for transfers that will not come.
+        let transferring = AtomicUsize::new(2);
+        on_threads(3, |t| {
+            if t < 2 {
+                let _leaving = Leaving(&transferring);
+                let mut random = Random::new(100 + t as u64);
+                while !reader_done.load(Ordering::Relaxed) {
+                    let from = random.below(ACCOUNTS as u64) as usize;
+                    let to = (from + 1) % ACCOUNTS;
+                    let _ = bank.transfer(from, to, random.below(OPENING));
+                    transfers.fetch_add(1, Ordering::Relaxed);
                 }
+                None
+            } else {
+                let mut readings = 0;
+                let mut wrong = None;
+                let transfers_to_wait_for = || {
+                    transfers.load(Ordering::Relaxed) < TRANSFERS
+                        && transferring.load(Ordering::Relaxed) > 0
+                };
+                while readings < READINGS || transfers_to_wait_for() {
+                    let total = bank.total();
+                    readings += 1;
+                    if total != OPENING * ACCOUNTS as u64 {
+                        wrong = Some(total);
+                        break;
+                    }
+                }
+                // Also after a wrong reading: the transfer threads stop only when told.
+                reader_done.store(true, Ordering::Relaxed);
+                wrong
             }
-            // Also after a wrong reading: the transfer threads stop only when told.
-            reader_done.store(true, Ordering::Relaxed);
-            wrong
-        }
-    });
+        })
+    };
+    let wrong_totals = finishes_or_deadlocked(
+        stress,
+        "total() and a transfer each hold an account's lock and wait for the other's, for \
+         ever. Take the accounts' locks in account order everywhere: in `total()` as in \
+         `transfer`",
+    );
     if let Some(total) = wrong_totals[2] {
         panic!(
             "total() returned {total} while the bank held {}: it read some balances before a \
