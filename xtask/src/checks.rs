@@ -210,14 +210,14 @@ impl<'a> Runner<'a> {
             .collect();
         let mut holders = Vec::new();
         for exe in &exes {
-            let known = self.lock_listed().get(&exe.path).cloned();
+            let known = process::lock(&self.listed).get(&exe.path).cloned();
             let names = match known {
                 Some(names) => names,
                 // Listed without the lock held: two checks listing one binary at once
                 // only list it twice.
                 None => {
                     let names = libtest::list(&exe.path, krate)?;
-                    self.lock_listed().insert(exe.path.clone(), names.clone());
+                    process::lock(&self.listed).insert(exe.path.clone(), names.clone());
                     names
                 }
             };
@@ -254,14 +254,6 @@ impl<'a> Runner<'a> {
                     .join(", ")
             ))),
         }
-    }
-}
-
-impl Runner<'_> {
-    fn lock_listed(&self) -> std::sync::MutexGuard<'_, HashMap<PathBuf, Vec<String>>> {
-        self.listed
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 }
 

@@ -11,7 +11,7 @@ use crate::build::{self, Build, Profile};
 use crate::checks::{self, Ran, Runner};
 use crate::course::{CheckKind, Course, Crate, Selected};
 use crate::human;
-use crate::process;
+use crate::process::{self, lock};
 use crate::report::{CheckReport, Report, Status, TaskReport};
 use crate::shm;
 
@@ -296,12 +296,6 @@ impl Phase<'_> {
             ),
         }
     }
-}
-
-fn lock<T>(mutex: &Mutex<T>) -> std::sync::MutexGuard<'_, T> {
-    mutex
-        .lock()
-        .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
 /// With one core, speedup checks are skipped without building the benchmarks at all.

@@ -52,15 +52,8 @@ pub fn phase(text: &str) {
 }
 
 pub fn check_started(n: usize, total: usize, s: &Selected<'_>, check: &Check) {
-    if QUIET.load(Ordering::Relaxed) {
-        return;
-    }
     let width = total.to_string().len();
-    eprint!(
-        "[{n:>width$}/{total}] {}/{} · {} {} … ",
-        s.exercise.name, s.task.id, check.kind, check.name
-    );
-    let _ = std::io::stderr().flush();
+    check_line(&format!("[{n:>width$}/{total}]"), s, check);
 }
 
 /// The whole progress line of a check that ran beside others: printed when it ends.
@@ -71,11 +64,16 @@ pub fn check_done(n: usize, total: usize, s: &Selected<'_>, check: &Check, resul
 
 /// A check run again, alone, because it ran beside one that left something behind.
 pub fn check_again(s: &Selected<'_>, check: &Check) {
+    check_line("[again, alone]", s, check);
+}
+
+/// The start of a check's progress line, `check_finished` ends it.
+fn check_line(prefix: &str, s: &Selected<'_>, check: &Check) {
     if QUIET.load(Ordering::Relaxed) {
         return;
     }
     eprint!(
-        "[again, alone] {}/{} · {} {} … ",
+        "{prefix} {}/{} · {} {} … ",
         s.exercise.name, s.task.id, check.kind, check.name
     );
     let _ = std::io::stderr().flush();

@@ -12,7 +12,7 @@ use std::io::Read;
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::atomic::{AtomicI32, AtomicU64, Ordering};
 use std::sync::mpsc;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::thread;
 use std::time::Duration;
 
@@ -78,6 +78,15 @@ impl Span {
     }
 }
 
+/// Locks `mutex`, also after a panic on another thread while it held it: the grader's
+/// locks guard bookkeeping that every holder leaves whole, and the panic is reported on
+/// its own.
+pub fn lock<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
+    mutex
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
 /// How many runs are going on, and how many have started.
 struct Runs {
     going: usize,
@@ -97,7 +106,7 @@ struct Counted {
 
 impl Counted {
     fn start() -> Self {
-        let mut runs = RUNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut runs = lock(&RUNS);
         runs.going += 1;
         runs.started += 1;
         Counted {
@@ -108,7 +117,7 @@ impl Counted {
 
     /// The span so far, and whether no other run went on during it.
     fn so_far(&self) -> (Span, bool) {
-        let runs = RUNS.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let runs = lock(&RUNS);
         let span = Span {
             first: self.first,
             last: runs.started,
@@ -119,9 +128,7 @@ impl Counted {
 
 impl Drop for Counted {
     fn drop(&mut self) {
-        RUNS.lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .going -= 1;
+        lock(&RUNS).going -= 1;
     }
 }
 
@@ -238,10 +245,7 @@ impl Group {
             return Vec::new();
         }
         let leftovers = self.kill();
-        RUNNING
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner())
-            .retain(|(pid, _)| *pid != self.leader);
+        lock(&RUNNING).retain(|(pid, _)| *pid != self.leader);
         leftovers
     }
 }
@@ -397,7 +401,7 @@ mod tests {
     /// one test would be removed by another running at the same time.
     fn serial() -> std::sync::MutexGuard<'static, ()> {
         static LOCK: Mutex<()> = Mutex::new(());
-        LOCK.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        lock(&LOCK)
     }
 
     fn sh(script: &str) -> Command {
