@@ -4,7 +4,8 @@
 //! Ratios measured in the same run cancel out most of what makes absolute times noisy
 //! (a slower machine, a busy neighbour): both sides are slowed alike. What they do not
 //! cancel is load that comes and goes between the two sides, so each round is metered
-//! (`load.rs`), and a round during which other programs were busy is measured again.
+//! (`load.rs`), and a round during which other programs were busy, or the machine could
+//! not run two threads at once, is measured again.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
@@ -87,16 +88,21 @@ pub const BUSY: f64 = 0.25;
 pub const MAX_ROUNDS: usize = 3 * ROUNDS;
 
 /// What one benchmark check measured: the round with the median speedup, every judged
-/// round's speedup, and the rounds set aside because other programs were busy.
+/// round's speedup, and the rounds set aside because they were disturbed.
 #[derive(Debug)]
 pub struct Measured {
     pub candidate_ns: f64,
     pub baseline_ns: f64,
     pub round_speedups: Vec<f64>,
-    /// Rounds measured in all, and how many of them were quiet (other programs used at
-    /// most [`BUSY`] cores). Fewer than [`ROUNDS`] quiet means busy rounds were judged.
+    /// Rounds measured in all, and how many of them were quiet (neither busy nor serial).
+    /// Fewer than [`ROUNDS`] quiet means disturbed rounds were judged.
     pub measured_rounds: usize,
     pub quiet_rounds: usize,
+    /// Rounds during which other programs used more than [`BUSY`] cores.
+    pub busy_rounds: usize,
+    /// Rounds before or after which two threads computed less than
+    /// [`load::PARALLEL`] times as fast as one.
+    pub serial_rounds: usize,
 }
 
 impl Measured {
@@ -112,13 +118,17 @@ pub fn deadline(spec: &BenchSpec, timeout: Duration) -> Duration {
     Duration::from_secs_f64(2.0 * (spec.warm_up + spec.measure) + 10.0) + timeout
 }
 
-/// One run of the bench binary: the two medians, and other programs' load meanwhile.
+/// One run of the bench binary: the two medians, other programs' load meanwhile, and the
+/// machine's own speedup on two threads around it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Round {
     candidate_ns: f64,
     baseline_ns: f64,
     /// Cores' worth of CPU other programs used during the round (0 where unknown).
     others: f64,
+    /// The lesser [`load::pair_speedup`] measured just before and just after the round
+    /// (`None` on fewer than two cores, where no check relies on two).
+    pair: Option<f64>,
 }
 
 impl Round {
@@ -126,8 +136,16 @@ impl Round {
         self.baseline_ns / self.candidate_ns
     }
 
+    fn busy(&self) -> bool {
+        self.others > BUSY
+    }
+
+    fn serial(&self) -> bool {
+        self.pair.is_some_and(|pair| pair < load::PARALLEL)
+    }
+
     fn quiet(&self) -> bool {
-        self.others <= BUSY
+        !self.busy() && !self.serial()
     }
 }
 
@@ -135,7 +153,9 @@ impl Round {
 /// its own deadline), until [`ROUNDS`] rounds were quiet or [`MAX_ROUNDS`] were measured,
 /// and keeps the judged round with the median speedup. Two quiet rounds on the same side
 /// of `spec`'s bounds on a machine with `cores` cores are enough: a third could not move
-/// the median of three across a bound, so it is not measured.
+/// the median of three across a bound, so it is not measured. On two cores or more, the
+/// machine's speedup on two threads is measured between rounds (the one after a round is
+/// the one before the next).
 pub fn run(
     exe: &Path,
     krate: &Crate,
@@ -156,15 +176,22 @@ pub fn run(
     let mut rounds: Vec<Round> = Vec::new();
     let mut last = None;
     let side = |speedup: f64| spec.side(speedup, cores);
+    let pair_speedup = || (cores >= 2).then(load::pair_speedup);
+    let mut pair_before = pair_speedup();
     while rounds.len() < MAX_ROUNDS && !decided(&rounds, side) {
         let meter = load::Meter::start();
         let (outcome, medians) =
             run_filtered(exe, krate, Some(&filter), settings, scratch, deadline)?;
+        let others = meter.others().unwrap_or(0.0);
+        let pair_after = pair_speedup();
+        let pair = pair_before.zip(pair_after).map(|(a, b)| a.min(b));
+        pair_before = pair_after;
         match (medians.get(&spec.candidate), medians.get(&spec.baseline)) {
             (Some(&candidate_ns), Some(&baseline_ns)) => rounds.push(Round {
                 candidate_ns,
                 baseline_ns,
-                others: meter.others().unwrap_or(0.0),
+                others,
+                pair,
             }),
             // A crash, a hang or a missing benchmark: no use measuring again.
             _ => return Ok((outcome, None)),
@@ -189,15 +216,24 @@ fn decided(rounds: &[Round], side: impl Fn(f64) -> Ordering) -> bool {
 }
 
 /// The verdict's rounds: the quiet ones if they settle it (see [`decided`]), else the
-/// [`ROUNDS`] quietest; and of those, the one with the median speedup (of two that agree,
-/// the slower: the verdict is the same, and the figure the more modest).
+/// [`ROUNDS`] least disturbed (quiet first, then by other programs' load); and of those,
+/// the one with the median speedup (of two that agree, the slower: the verdict is the
+/// same, and the figure the more modest).
 fn judge(mut rounds: Vec<Round>, side: impl Fn(f64) -> Ordering) -> Measured {
     let measured_rounds = rounds.len();
-    let quiet_rounds = rounds.iter().filter(|r| r.quiet()).count();
+    let count = |f: fn(&Round) -> bool| rounds.iter().filter(|r| f(r)).count();
+    let (quiet_rounds, busy_rounds, serial_rounds) = (
+        count(Round::quiet),
+        count(Round::busy),
+        count(Round::serial),
+    );
     if decided(&rounds, side) {
         rounds.retain(Round::quiet);
     } else {
-        rounds.sort_by(|a, b| a.others.total_cmp(&b.others));
+        rounds.sort_by(|a, b| {
+            let quiet_first = b.quiet().cmp(&a.quiet());
+            quiet_first.then(a.others.total_cmp(&b.others))
+        });
     }
     rounds.truncate(ROUNDS);
     rounds.sort_by(|a, b| a.speedup().total_cmp(&b.speedup()));
@@ -208,6 +244,8 @@ fn judge(mut rounds: Vec<Round>, side: impl Fn(f64) -> Ordering) -> Measured {
         round_speedups: rounds.iter().map(Round::speedup).collect(),
         measured_rounds,
         quiet_rounds,
+        busy_rounds,
+        serial_rounds,
     }
 }
 
@@ -329,6 +367,16 @@ mod tests {
             candidate_ns: 1e6,
             baseline_ns: speedup * 1e6,
             others,
+            pair: Some(1.95),
+        }
+    }
+
+    /// A round with no other program's load, around which two threads computed `pair`
+    /// times as fast as one.
+    fn round_paired(speedup: f64, pair: Option<f64>) -> Round {
+        Round {
+            pair,
+            ..round(speedup, 0.0)
         }
     }
 
@@ -404,6 +452,40 @@ mod tests {
         assert_eq!(judged.round_speedups, [4.0, 4.5, 5.0]);
         assert_eq!(judged.speedup(), 4.5);
         assert_eq!((judged.measured_rounds, judged.quiet_rounds), (5, 3));
+    }
+
+    #[test]
+    fn rounds_when_two_threads_ran_as_one_are_set_aside() {
+        // A correct parallel solution measured while the host ran the machine's two CPUs
+        // as one (a speedup near 1) would fail; those rounds do not count.
+        let rounds = vec![
+            round_paired(1.1, Some(1.02)),
+            round_paired(1.2, Some(1.3)),
+            round_paired(1.9, Some(1.95)),
+            round_paired(1.8, Some(1.6)),
+        ];
+        let measure = |rounds: &[Round]| {
+            (1..=rounds.len())
+                .find(|&n| decided(&rounds[..n], at_least_2))
+                .unwrap_or(rounds.len())
+        };
+        assert_eq!(measure(&rounds), 4);
+        let judged = judge(rounds, at_least_2);
+        assert_eq!(judged.round_speedups, [1.8, 1.9]);
+        assert_eq!(
+            (
+                judged.quiet_rounds,
+                judged.busy_rounds,
+                judged.serial_rounds
+            ),
+            (2, 0, 2)
+        );
+        // On one core no pair is measured, and nothing is set aside for it.
+        let judged = judge(
+            vec![round_paired(1.0, None), round_paired(1.1, None)],
+            at_least_2,
+        );
+        assert_eq!((judged.quiet_rounds, judged.serial_rounds), (2, 0));
     }
 
     #[test]

@@ -11,6 +11,7 @@ use crate::bench;
 use crate::build::{Build, Executable};
 use crate::course::{BenchSpec, Check, CheckKind, CheckSpec, Crate};
 use crate::libtest;
+use crate::load;
 use crate::process::{self, Outcome};
 use crate::report::{CheckReport, Measurement, Status};
 
@@ -302,21 +303,21 @@ fn judge_bench(
     let set_aside = measured.measured_rounds - rounds.len();
     let busy = measured.quiet_rounds < rounds.len();
     if busy {
-        // Other programs slow one side of the comparison or both, by an amount that
-        // has nothing to do with the code: neither a pass nor a fail would be true.
+        // Other programs, or a host that runs two CPUs as one, slow one side of the
+        // comparison or both, by an amount that has nothing to do with the code: neither
+        // a pass nor a fail would be true.
         verdict = format!(
-            "not judged: the machine was busy. In {} of {} rounds other programs kept \
-             more than {} of a core busy, and a speedup measured then says nothing about \
-             the code. Close other programs and grade again. (Measured anyway: {verdict}.)",
-            measured.measured_rounds - measured.quiet_rounds,
+            "not judged: the machine was busy. Of {} rounds, {}, and a speedup measured \
+             then says nothing about the code. Close other programs and grade again (on a \
+             virtual machine whose host runs its CPUs as one for a while, a minute later). \
+             (Measured anyway: {verdict}.)",
             measured.measured_rounds,
-            bench::BUSY,
+            disturbances(measured),
         );
     } else if set_aside > 0 {
         verdict += &format!(
-            "; {set_aside} more round(s), measured while other programs kept more than \
-             {} of a core busy, were set aside",
-            bench::BUSY,
+            "; {set_aside} more round(s) were set aside: {}",
+            disturbances(measured)
         );
     }
     let status = if busy {
@@ -336,6 +337,28 @@ fn judge_bench(
         quiet_rounds: measured.quiet_rounds,
     };
     (status, verdict, measurement)
+}
+
+/// What disturbed the rounds that were not quiet, as a clause: `in 2 other programs kept
+/// more than 0.25 of a core busy; in 1 two threads computed less than 1.6x as fast as one`.
+fn disturbances(measured: &bench::Measured) -> String {
+    let mut what = Vec::new();
+    if measured.busy_rounds > 0 {
+        what.push(format!(
+            "in {} other programs kept more than {} of a core busy",
+            measured.busy_rounds,
+            bench::BUSY
+        ));
+    }
+    if measured.serial_rounds > 0 {
+        what.push(format!(
+            "in {} two threads computed less than {}x as fast as one (as if the machine \
+             had a single core)",
+            measured.serial_rounds,
+            load::PARALLEL
+        ));
+    }
+    what.join("; ")
 }
 
 /// Reads a test process's outcome as a check status and a message for the learner.
@@ -436,6 +459,8 @@ mod tests {
             round_speedups: vec![speedup; 3],
             measured_rounds: measured,
             quiet_rounds: quiet,
+            busy_rounds: measured - quiet,
+            serial_rounds: 0,
         }
     }
 
@@ -446,6 +471,23 @@ mod tests {
         let (status, message, _) = judge_bench(&spec(), 2, &measured(1.0, 4, 3));
         assert_eq!(status, Status::Fail, "{message}");
         assert!(message.contains("1 more round(s)"), "{message}");
+        assert!(message.contains("in 1 other programs kept"), "{message}");
+    }
+
+    #[test]
+    fn rounds_when_two_threads_ran_as_one_are_named() {
+        let serial = bench::Measured {
+            busy_rounds: 0,
+            serial_rounds: 7,
+            ..measured(1.1, 9, 2)
+        };
+        let (status, message, _) = judge_bench(&spec(), 2, &serial);
+        assert_eq!(status, Status::Skipped, "{message}");
+        assert!(
+            message.contains("in 7 two threads computed less than 1.6x as fast as one"),
+            "{message}"
+        );
+        assert!(!message.contains("other programs kept"), "{message}");
     }
 
     #[test]
@@ -457,7 +499,10 @@ mod tests {
                 message.starts_with("not judged: the machine was busy"),
                 "{message}"
             );
-            assert!(message.contains("In 7 of 9 rounds"), "{message}");
+            assert!(
+                message.contains("Of 9 rounds, in 7 other programs"),
+                "{message}"
+            );
             assert!(message.contains("Close other programs"), "{message}");
             assert_eq!(measurement.quiet_rounds, 2);
         }

@@ -133,7 +133,8 @@ pub struct Measurement {
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub ceiling: Option<f64>,
     /// Rounds measured, and how many of them were quiet (other programs used at most a
-    /// quarter of a core); the verdict judged three. (Absent from reports written before
+    /// quarter of a core, and two threads computed at least 1.6 times as fast as one
+    /// before and after); the verdict judged three. (Absent from reports written before
     /// rounds were metered.)
     #[serde(default)]
     pub rounds: usize,

@@ -64,9 +64,11 @@ pub fn run(runs: usize, what: &str, grade: impl Fn() -> Result<Report>) -> Resul
     if rounds > 0 {
         println!(
             "{rounds} benchmark rounds measured, {quiet} of them quiet; {} set aside or judged \
-             busy because other programs kept more than {} of a core busy",
+             busy because other programs kept more than {} of a core busy or two threads \
+             computed less than {}x as fast as one",
             rounds - quiet,
-            crate::bench::BUSY
+            crate::bench::BUSY,
+            crate::load::PARALLEL
         );
     }
     Ok(())
