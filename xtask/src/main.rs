@@ -4,39 +4,14 @@
 //! 2 when the command itself could not do its job (an unknown exercise, a broken
 //! manifest, cargo missing).
 
-mod bench;
-mod bench_report;
 mod book;
-mod build;
-mod chart;
-mod checks;
-mod claims;
 mod course;
-mod figures;
 mod grade;
-mod handouts;
-mod hint;
-mod human;
-mod libtest;
-mod list;
-mod listings;
-mod load;
-mod measured;
-mod pages;
-mod process;
-mod progress;
-mod python;
+mod learner;
+mod maintainer;
 mod report;
-mod reset;
-mod scratch;
-mod selftest;
-mod shm;
-mod stability;
-mod submissions;
-mod template;
-mod tools;
-mod tree;
-mod watch;
+mod sys;
+mod xml;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -44,8 +19,12 @@ use std::time::Duration;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::book::{cpython, figures, handouts, pages};
 use crate::course::Course;
-use crate::progress::Progress;
+use crate::learner::{hint, list, reset, watch};
+use crate::maintainer::{bench_report, claims, project_tests, stability, submissions};
+use crate::report::human;
+use crate::sys::process;
 
 #[derive(Parser)]
 #[command(
@@ -251,15 +230,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
         Command::Grade(args) => {
             human::set_quiet(args.quiet);
             let options = grade_options(args.selection, args.solutions, &args.run);
-            let report = grade::grade(&course, &options)?;
-            process::stop_if_interrupted();
-            if !args.solutions {
-                let mut progress = Progress::load(&course.root);
-                progress.record(&course.exercises, &report);
-                if let Err(e) = progress.save() {
-                    eprintln!("warning: progress not saved: {e:#}");
-                }
-            }
+            let report = grade::grade_and_record(&course, &options)?;
             match args.format {
                 Format::Human => print!("{}", human::render(&report, "cargo xtask hint")),
                 Format::Json => println!("{}", report.to_json()),
@@ -296,7 +267,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             }
             Ok(ExitCode::SUCCESS)
         }
-        Command::Test { all_submissions } => selftest::run(&course, all_submissions),
+        Command::Test { all_submissions } => project_tests::run(&course, all_submissions),
         Command::Submissions {
             selection,
             bench,
@@ -336,7 +307,7 @@ fn run(cli: Cli) -> anyhow::Result<ExitCode> {
             Ok(ExitCode::SUCCESS)
         }
         Command::PythonCompare { python, quick } => {
-            python::compare(&course, python.as_deref(), quick)?;
+            cpython::compare(&course, python.as_deref(), quick)?;
             Ok(ExitCode::SUCCESS)
         }
         Command::BenchReport { lessons } => {
@@ -371,33 +342,4 @@ fn grade_options(selection: Vec<String>, solutions: bool, run: &RunArgs) -> grad
         timeout: Duration::from_secs(run.timeout),
         no_bench: run.no_bench,
     }
-}
-
-/// Seconds since the Unix epoch.
-pub fn unix_now() -> u64 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map_or(0, |d| d.as_secs())
-}
-
-/// The current UTC time as `YYYYMMDD-HHMMSS`, for names of backups that sort by time.
-pub fn timestamp() -> String {
-    let secs = unix_now();
-    let (days, rem) = (secs / 86_400, secs % 86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days as i64 + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
-    format!(
-        "{year:04}{month:02}{day:02}-{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
 }

@@ -140,7 +140,7 @@ fn chromium() -> Option<PathBuf> {
 
 /// Runs headless Chromium on a local page with `args`, within a minute; its stdout.
 fn headless(chromium: &Path, page: &Path, args: &[String], profile: &Path) -> String {
-    // The same flags as `cargo xtask handouts` (xtask/src/tools.rs).
+    // The same flags as `cargo xtask handouts` (xtask/src/sys/tools.rs).
     let mut cmd = Command::new(chromium);
     cmd.args([
         "--headless",
