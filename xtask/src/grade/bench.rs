@@ -4,8 +4,8 @@
 //! Ratios measured in the same run cancel out most of what makes absolute times noisy
 //! (a slower machine, a busy neighbour): both sides are slowed alike. What they do not
 //! cancel is load that comes and goes between the two sides, so each round is metered
-//! (`sys::cpu_load`), and a round during which other programs were busy, or the machine could
-//! not run two threads at once, is measured again.
+//! (`sys::cpu_load`), and a round during which other programs were busy, or the machine
+//! could not run two threads at once, is measured again.
 
 use std::cmp::Ordering;
 use std::collections::BTreeMap;
